@@ -1,0 +1,64 @@
+# OneWindow: `make run` sets everything up and starts the app; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+VENDOR := webapp/static/vendor
+export ONEWINDOW_DATA_DIR ?= $(CURDIR)/instance
+
+.PHONY: help venv static db run test test-sqlite test-postgresql bench check clean
+
+help:
+	@echo "make run    - install, create the SQLite database with sample items and demo data, start on :5000"
+	@echo "make test   - install and run the whole test suite (SQLite, then PostgreSQL when reachable)"
+	@echo "make bench  - run the benchmarks in bench/ and print each figure beside its floor"
+	@echo "make check  - check every item bundle (onewindow check .)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(STAMP)
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Third-party front-end files are copied from node_modules, never committed.
+$(VENDOR)/.stamp: node_modules/.stamp
+	mkdir -p $(VENDOR)/bpmn-js
+	cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/assets/
+	@touch $@
+
+static: $(VENDOR)/.stamp
+
+db: venv
+	$(BIN)/onewindow init-db
+	$(BIN)/onewindow load-items
+	@if [ ! -f "$(ONEWINDOW_DATA_DIR)/.demo-loaded" ]; then \
+		$(BIN)/onewindow demo --cases 12 && touch "$(ONEWINDOW_DATA_DIR)/.demo-loaded"; \
+	else $(BIN)/onewindow demo --cases 0; fi
+
+run: venv static db
+	$(BIN)/onewindow serve --host 127.0.0.1 --port 5000
+
+check: venv
+	$(BIN)/onewindow check .
+
+test: venv static
+	@bash tests/run.sh
+
+test-sqlite: venv static
+	ONEWINDOW_TEST_DB=sqlite $(BIN)/python -m pytest -n 2 -q
+
+test-postgresql: venv static
+	ONEWINDOW_TEST_DB=postgresql $(BIN)/python -m pytest -n 2 -q
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance
