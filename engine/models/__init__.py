@@ -1,0 +1,9 @@
+"""All tables. Import models from here."""
+from .audit import AuditEvent, AuditHead
+from .base import Base
+from .case import Case, CaseTimer, CaseWorkflow, HumanTask
+from .item import Item, ItemVersion, ProcessSpec
+from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
+
+__all__ = ["AuditEvent", "AuditHead", "Base", "CalendarDay", "Case", "CaseTimer", "CaseWorkflow", "Department",
+           "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "ProcessSpec", "User", "UserRole"]

@@ -1,0 +1,120 @@
+"""Cases (办件), their human tasks and waiting timers: the indexed rows every list is served from."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+from .item import Item, ItemVersion
+from .organisation import Department, User
+
+
+class Case(Base):
+    """One application and its handling. `version` makes concurrent actions fail instead of overwrite."""
+
+    __tablename__ = "case_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(24), unique=True)
+    query_code_hash: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_type: Mapped[str] = mapped_column(String(8))
+    applicant_id_number: Mapped[str | None] = mapped_column(String(18))
+    title: Mapped[str] = mapped_column(String(300))
+    channel: Mapped[str] = mapped_column(String(16), default="online")  # online / window / agent / api
+    status: Mapped[int] = mapped_column(Integer)
+    application: Mapped[dict]
+    received_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    concluded_at: Mapped[datetime | None]
+    promised_due_at: Mapped[datetime | None]
+    statutory_due_at: Mapped[datetime | None]
+    supplement_due_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
+    pause_reason: Mapped[str | None] = mapped_column(String(32))
+    paused_workdays: Mapped[int] = mapped_column(default=0)
+    warning_level: Mapped[str] = mapped_column(String(8), default="normal")  # normal / yellow / red
+    next_wake_at: Mapped[datetime | None]
+    fault: Mapped[str | None] = mapped_column(Text)  # a diagram error that stopped the case, for the supervisor
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=1)
+
+    item: Mapped[Item] = relationship()
+    item_version: Mapped[ItemVersion] = relationship()
+    department: Mapped[Department] = relationship()
+    applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_id])
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_case_status", "status"),
+        Index("ix_case_department_status", "department_id", "status"),
+        Index("ix_case_applicant", "applicant_id", "received_at"),
+        Index("ix_case_wake", "next_wake_at", postgresql_where=text("next_wake_at IS NOT NULL"),
+              sqlite_where=text("next_wake_at IS NOT NULL")),
+        Index("ix_case_warning", "warning_level", "status"),
+    )
+
+
+class CaseWorkflow(Base):
+    """The serialized workflow of a case, without its spec (stored once per hash in process_spec).
+
+    Kept apart from `case_file` so that no list ever loads it."""
+
+    __tablename__ = "case_workflow"
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
+    spec_hash: Mapped[str] = mapped_column(ForeignKey("process_spec.hash"))
+    state: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class HumanTask(Base):
+    """A clerk's or applicant's task: one row per ready user task, kept after completion for history."""
+
+    __tablename__ = "human_task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    group_code: Mapped[str | None] = mapped_column(String(64))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    form_key: Mapped[str | None] = mapped_column(String(200))
+    case_step: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(12), default="open")  # open / done / cancelled
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decision: Mapped[str | None] = mapped_column(String(32))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    submission: Mapped[dict | None]
+
+    case: Mapped[Case] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    __table_args__ = (
+        Index("ix_task_open_group", "group_code", "created_at", postgresql_where=text("state = 'open'"),
+              sqlite_where=text("state = 'open'")),
+        Index("ix_task_open_assignee", "assignee_id", "created_at", postgresql_where=text("state = 'open'"),
+              sqlite_where=text("state = 'open'")),
+        Index("ix_task_case", "case_id"),
+        Index("ix_task_done_by", "completed_by_id", "completed_at"),
+    )
+
+
+class CaseTimer(Base):
+    """A waiting BPMN timer of a case, mirrored from the workflow each time the case is saved."""
+
+    __tablename__ = "case_timer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(index=True)

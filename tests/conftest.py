@@ -1,0 +1,154 @@
+"""Test fixtures: every test gets its own real database, migrated and loaded with the sample items.
+
+The backend is chosen by ONEWINDOW_TEST_DB (`sqlite`, the default, or `postgresql`); `make test` runs
+the suite once for each. A template database is built once per test process (migrations, organisation,
+sample items, demo accounts) and copied for each test: a file copy on SQLite, CREATE DATABASE ...
+TEMPLATE on PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine import clock
+from engine.db import Database, make_engine
+from engine.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = os.environ.get("ONEWINDOW_TEST_DB", "sqlite")
+PG_ADMIN_URL = os.environ.get("ONEWINDOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_report_header(config):
+    return f"onewindow database backend: {BACKEND}"
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _pg_admin():
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def _build(url: str) -> None:
+    from engine import demo
+    from engine.catalogue import load_items
+
+    database = Database.from_url(url)
+    try:
+        upgrade(database.engine)
+        report, _deployed = load_items(database, ROOT)
+        assert report.ok, "\n".join(p.format() for p in report.problems)
+        demo.create_demo_users(database)
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_url(tmp_path_factory, worker_id):
+    """A migrated, loaded database to copy from."""
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        _build(f"sqlite:///{path}")
+        yield str(path)
+        return
+    name = f"ow_tpl_{worker_id}_{uuid.uuid4().hex[:6]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    _build(_pg_url(name))
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def worker_id(request):
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture
+def database_url(template_url, tmp_path):
+    """A fresh copy of the template database for one test."""
+    if BACKEND == "sqlite":
+        path = tmp_path / "onewindow.sqlite3"
+        shutil.copyfile(template_url, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"ow_t_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_url}"'))
+    yield _pg_url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(make_engine(database_url))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def real_clock():
+    """Every test starts on real time; tests that travel in time do so explicitly."""
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture
+def users(db):
+    """The demo accounts by username (detached rows: pass them to engine functions)."""
+    from engine import demo
+
+    return {account.username: demo.user(db, account.username) for account in demo.ACCOUNTS}
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    from webapp import create_app
+
+    application = create_app({
+        "TESTING": True, "DATABASE_URL": database_url, "ONEWINDOW_DATA_DIR": str(tmp_path / "data"),
+        "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "ONEWINDOW_SCHEDULER": False,
+    })
+    yield application
+    application.extensions["onewindow"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def bare_db(tmp_path):
+    """A freshly migrated, empty database (no organisation, items or accounts)."""
+    if BACKEND == "sqlite":
+        database = Database.from_url(f"sqlite:///{tmp_path / 'bare.sqlite3'}")
+        upgrade(database.engine)
+        yield database
+        database.dispose()
+        return
+    name = f"ow_b_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database = Database.from_url(_pg_url(name))
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
