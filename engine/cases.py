@@ -1,0 +1,224 @@
+"""What people do to cases: submit, claim, unclaim, complete a task, withdraw. One transaction each.
+
+Every function validates first (nothing is written for bad input), then acts inside `Database.write()`
+so the case row, its tasks, timers, workflow state and audit events commit together or not at all.
+Two people acting on one case at once: the case row is locked (PostgreSQL) or the transaction is
+exclusive (SQLite), and the loser gets `Conflict` with a message to show.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from . import audit, case_clock, case_numbers, clock, formdata, progress
+from .db import Database
+from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from .i18n import _
+from .models import Case, CaseTimer, HumanTask, Item, User
+from .permissions import may_reassign, may_work_on
+from .status import PRE_REVIEW_DECISIONS, CaseStatus
+
+MAX_SUBMIT_ATTEMPTS = 5  # a case number collision is astronomically rare; retry a few times anyway
+
+
+@dataclass(frozen=True)
+class Submitted:
+    case_id: int
+    case_no: str
+    query_code: str
+
+
+def submit(db: Database, item_code: str, application: dict, applicant: User | None = None, *,
+           applicant_name: str | None = None, applicant_type: str | None = None,
+           applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online") -> Submitted:
+    """Receive an application for the current version of an item: status 1 (已接件), workflow started."""
+    with db.read() as session:
+        item = session.scalar(select(Item).where(Item.code == item_code))
+        if item is None or item.current_version is None or item.retired_at is not None:
+            raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
+        version = item.current_version
+        form = version.forms[version.application_form]
+        formdata.validate(form["schema"], application, version.guide["name"])
+    name = applicant_name or (applicant.display_name if applicant else None)
+    kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
+    if not name:
+        raise InvalidInput(_("请填写申请人名称。"), {"applicant_name": [_("请填写申请人名称。")]})
+    for _attempt in range(MAX_SUBMIT_ATTEMPTS):
+        case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
+        try:
+            case_id = _create_case(db, item.id, version.id, case_no, code, application, applicant, name, kind,
+                                   applicant_id_number or (applicant.id_number if applicant else None), agent, channel)
+            return Submitted(case_id, case_no, code)
+        except Conflict:
+            continue
+    raise Conflict(_("系统繁忙，请稍后重新提交。"))
+
+
+def _create_case(db, item_id, version_id, case_no, code, application, applicant, name, kind, id_number, agent,
+                 channel) -> int:
+    now = clock.now()
+    with db.write() as session:
+        item = session.get(Item, item_id)
+        version = item.current_version
+        calendar = case_clock.calendar_for(session)
+        case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code), item_id=item.id,
+                    item_version_id=version.id, department_id=item.department_id,
+                    applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
+                    applicant_name=name, applicant_type=kind, applicant_id_number=id_number,
+                    title=f"{name}：{item.name}", channel=channel, status=int(CaseStatus.RECEIVED),
+                    application=application, received_at=now, updated_at=now)
+        session.add(case)
+        session.flush()
+        audit.record(session, "submit", case=case, actor=agent or applicant, status=int(CaseStatus.RECEIVED),
+                     department_code=item.department.code, detail={"channel": channel, "item_version": version.id})
+        workflow = progress.new_workflow(session, version.spec_hash, calendar)
+        start = workflow.get_next_task(spec_name="Start")
+        start.data.update({"application": application,
+                           "case": {"case_no": case_no, "item_code": item.code, "applicant_type": kind}})
+        progress.advance(session, case, workflow, calendar, agent or applicant)
+        return case.id
+
+
+def _lock_case_of_task(session: Session, task_id: int) -> tuple[HumanTask, Case]:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(_("任务不存在。"))
+    case = session.scalar(select(Case).where(Case.id == task.case_id).with_for_update())
+    session.refresh(task)  # re-read after the lock: someone may have finished it meanwhile
+    return task, case
+
+
+def claim(db: Database, task_id: int, user: User) -> None:
+    """Take a group task into my own inbox, so nobody else works on it."""
+    with db.write() as session:
+        task, case = _lock_case_of_task(session, task_id)
+        _require_open(task)
+        if task.assignee_id == user.id:
+            return
+        if task.assignee_id is not None:
+            raise Conflict(_("该任务已被 %(name)s 签收。", name=task.assignee.display_name))
+        if not may_work_on(session, user, task, case):
+            raise Forbidden(_("您无权办理该任务。"))
+        task.assignee_id = user.id
+        case.updated_at = clock.now()
+        audit.record(session, "claim", case=case, actor=user, detail={"task": task.bpmn_id})
+
+
+def unclaim(db: Database, task_id: int, user: User) -> None:
+    """Give a claimed task back to its group."""
+    with db.write() as session:
+        task, case = _lock_case_of_task(session, task_id)
+        _require_open(task)
+        if task.assignee_id != user.id and not may_reassign(user):
+            raise Forbidden(_("只能退回自己签收的任务。"))
+        task.assignee_id = None
+        case.updated_at = clock.now()
+        audit.record(session, "unclaim", case=case, actor=user, detail={"task": task.bpmn_id})
+
+
+def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
+    """Submit a task's form: validated against its JSON Schema, then the workflow moves on."""
+    with db.read() as session:
+        task = session.get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(_("任务不存在。"))
+        form = task.case.item_version.forms.get(task.form_key) if task.form_key else None
+        if form is not None:
+            formdata.validate(form["schema"], submission, task.name)
+    with db.write() as session:
+        task, case = _lock_case_of_task(session, task_id)
+        _require_open(task)
+        if not may_work_on(session, user, task, case):
+            raise Forbidden(_("您无权办理该任务。"))
+        now = clock.now()
+        calendar = case_clock.calendar_for(session)
+        workflow = progress.open_workflow(session, case, calendar)
+        spiff_task = progress.spiff_task(workflow, task.task_uuid)
+        if spiff_task is None or spiff_task.state != TaskState.READY:  # rows mirror the workflow; belt and braces
+            raise Conflict(_("该任务已不在待办状态，请刷新。"))
+        info = case.item_version.user_tasks.get(task.bpmn_id, {})
+        if info.get("result_variable"):
+            spiff_task.data[info["result_variable"]] = submission
+        else:
+            spiff_task.data.update(submission)
+        spiff_task.run()
+        task.state, task.completed_at, task.completed_by_id, task.submission = "done", now, user.id, submission
+        task.decision, task.opinion = submission.get("decision"), submission.get("opinion")
+        audit.record(session, "complete", case=case, actor=user, opinion=task.opinion,
+                     detail={"task": task.bpmn_id, "name": task.name, "decision": task.decision})
+        _apply_case_step(session, case, task, submission, calendar, now, user)
+        progress.advance(session, case, workflow, calendar, user)
+
+
+def _apply_case_step(session, case, task, submission, calendar, now, user) -> None:
+    """What finishing this kind of step means for the case's status and legal clock."""
+    step, decision = task.case_step, submission.get("decision")
+    if step == "pre_review":
+        status = PRE_REVIEW_DECISIONS.get(decision)
+        if status is None:
+            return
+        if status == CaseStatus.ACCEPTED:
+            case_clock.start(case, case.item_version.guide, calendar, now)
+        elif status == CaseStatus.SUPPLEMENT_REQUESTED:
+            limit = int(case.item_version.guide.get("supplement_limit", 5))
+            case.supplement_due_at = calendar.due_at(now, limit)
+            case_clock.pause(case, now, "supplement")
+        progress.set_status(session, case, status, user, task.opinion,
+                            {"supplement_fields": submission.get("supplement_fields"),
+                             "supplement_materials": submission.get("supplement_materials")}
+                            if status == CaseStatus.SUPPLEMENT_REQUESTED else None)
+    elif step == "supplement":
+        case_clock.resume(case, calendar, now)
+        case.supplement_due_at = None
+        progress.set_status(session, case, CaseStatus.SUPPLEMENT_RECEIVED, user)
+    elif step == "special_procedure":
+        case_clock.resume(case, calendar, now)
+        progress.set_status(session, case, CaseStatus.SPECIAL_ENDED, user, task.opinion)
+
+
+def withdraw(db: Database, case_id: int, user: User, reason: str = "") -> None:
+    """The applicant withdraws: before acceptance status 2 (已撤件), after it 14 (撤回)."""
+    with db.write() as session:
+        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+        if case is None:
+            raise NotFound(_("办件不存在。"))
+        if user.id not in (case.applicant_id, case.agent_id):
+            raise Forbidden(_("只有申请人可以撤回办件。"))
+        if case.status in (CaseStatus.APPROVED, CaseStatus.APPROVED_TOLERATED, CaseStatus.DENIED, CaseStatus.REFUSED,
+                           CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN, CaseStatus.WITHDRAWN_BEFORE_ACCEPT,
+                           CaseStatus.REVOKED):
+            raise InvalidState(_("办件已结束，不能撤回。"))
+        now = clock.now()
+        workflow = progress.open_workflow(session, case, case_clock.calendar_for(session))
+        workflow.cancel()
+        status = CaseStatus.WITHDRAWN_BEFORE_ACCEPT if case.accepted_at is None else CaseStatus.WITHDRAWN
+        progress.set_status(session, case, status, user, reason or None)
+        for task in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open")):
+            task.state, task.completed_at = "cancelled", now
+        case.paused_at, case.next_wake_at, case.warning_level = None, None, "normal"
+        session.execute(delete(CaseTimer).where(CaseTimer.case_id == case.id))
+        progress.save_workflow(session, case, workflow, now)
+
+
+def reassign(db: Database, task_id: int, user: User, to_user: User) -> None:
+    """A section head or supervisor hands a task to a named person of the task's group."""
+    if not may_reassign(user):
+        raise Forbidden(_("您无权改派任务。"))
+    with db.write() as session:
+        task, case = _lock_case_of_task(session, task_id)
+        _require_open(task)
+        target = session.get(User, to_user.id)
+        task.assignee_id = None
+        if not may_work_on(session, target, task, case):
+            raise InvalidInput(_("%(name)s 不在该任务的办理组中。", name=target.display_name))
+        task.assignee_id = target.id
+        case.updated_at = clock.now()
+        audit.record(session, "reassign", case=case, actor=user, detail={"task": task.bpmn_id, "to": target.username})
+
+
+def _require_open(task: HumanTask) -> None:
+    if task.state != "open":
+        raise Conflict(_("该任务已由他人办理完毕或已取消，请刷新待办列表。"))

@@ -1,0 +1,89 @@
+"""Who may do what: the one place permission rules live. Web views and the API ask here, never decide.
+
+Roles are fixed by the product; departments and groups come from the organisation data.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .i18n import _
+from .models import Case, Group, GroupMember, HumanTask, User
+
+APPLICANT = "applicant"      # citizen or company
+AGENT = "agent"              # 代办员: applies on someone's behalf
+CLERK = "clerk"              # 窗口受理人员
+REVIEWER = "reviewer"        # 部门审核 / 审批
+SECTION_HEAD = "section_head"
+SUPERVISOR = "supervisor"    # 效能监察
+ANALYST = "analyst"          # draws processes and forms, publishes item versions
+CONTENT_EDITOR = "content_editor"
+DEPT_ADMIN = "dept_admin"
+ADMIN = "admin"
+
+ROLE_LABELS = {
+    APPLICANT: _("申请人"), AGENT: _("代办员"), CLERK: _("窗口受理人员"), REVIEWER: _("审核审批人员"),
+    SECTION_HEAD: _("科室负责人"), SUPERVISOR: _("效能监察人员"), ANALYST: _("业务分析员"),
+    CONTENT_EDITOR: _("内容编辑"), DEPT_ADMIN: _("部门管理员"), ADMIN: _("系统管理员"),
+}
+STAFF_ROLES = frozenset({CLERK, REVIEWER, SECTION_HEAD, SUPERVISOR, ANALYST, CONTENT_EDITOR, DEPT_ADMIN, ADMIN})
+WORKBENCH_ROLES = frozenset({CLERK, REVIEWER, SECTION_HEAD})
+APPLICANT_GROUP = "applicant"  # reserved candidate group: the case's own applicant
+
+# Areas of the web app and the roles that open them.
+AREA_ROLES = {
+    "applicant": frozenset({APPLICANT, AGENT}),
+    "workbench": WORKBENCH_ROLES,
+    "supervision": frozenset({SUPERVISOR, ADMIN}),
+    "admin": frozenset({ADMIN, ANALYST, DEPT_ADMIN, CONTENT_EDITOR}),
+}
+
+
+def may_enter(user: User | None, area: str) -> bool:
+    """May this user open an area of the app (applicant space, workbench, supervision, admin)?"""
+    if user is None or not user.is_active:
+        return False
+    return bool(user.role_names & AREA_ROLES[area])
+
+
+def group_codes(session: Session, user: User) -> list[str]:
+    """Codes of the candidate groups the user belongs to, read live (membership changes apply at once)."""
+    rows = session.execute(
+        select(Group.code).join(GroupMember, GroupMember.group_id == Group.id).where(GroupMember.user_id == user.id)
+    )
+    return [code for (code,) in rows]
+
+
+def may_work_on(session: Session, user: User, task: HumanTask, case: Case) -> bool:
+    """May the user claim or complete this task? Applicant tasks belong to the case's applicant or agent."""
+    if not user.is_active:
+        return False
+    if task.group_code == APPLICANT_GROUP:
+        return user.id in (case.applicant_id, case.agent_id)
+    if not user.role_names & WORKBENCH_ROLES:
+        return False
+    if task.assignee_id is not None and task.assignee_id != user.id:
+        return False
+    return task.group_code in group_codes(session, user)
+
+
+def may_view_case(session: Session, user: User | None, case: Case) -> bool:
+    """Applicants see their own cases; staff see cases of their departments' tasks; supervisors see all."""
+    if user is None or not user.is_active:
+        return False
+    if user.id in (case.applicant_id, case.agent_id):
+        return True
+    if user.role_names & {SUPERVISOR, ADMIN}:
+        return True
+    if user.role_names & WORKBENCH_ROLES:
+        codes = group_codes(session, user)
+        if user.department_id == case.department_id:
+            return True
+        hit = session.execute(select(HumanTask.id).where(HumanTask.case_id == case.id,
+                                                         HumanTask.group_code.in_(codes)).limit(1)).first()
+        return hit is not None
+    return False
+
+
+def may_reassign(user: User) -> bool:
+    return bool(user.role_names & {SECTION_HEAD, SUPERVISOR, ADMIN})

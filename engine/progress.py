@@ -1,0 +1,210 @@
+"""Moving a case's workflow forward and mirroring it into indexed rows.
+
+After every action the workflow runs its engine steps; then the ready user tasks become `HumanTask`
+rows, waiting timers become `CaseTimer` rows, the case status and clock follow the tasks' case steps,
+and the serialized state is saved without its spec. Lists read only those rows.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from . import audit, case_clock, clock, spiff_compat, workflow_store  # noqa: F401  (spiff_compat patches on import)
+from .calendar import WorkCalendar
+from .errors import WorkflowFault
+from .i18n import _
+from .models import Case, CaseTimer, CaseWorkflow, Department, Group, HumanTask, ProcessSpec
+from .permissions import APPLICANT_GROUP
+from .scripting import make_script_engine
+from .status import FINAL, CaseStatus, outcome_of_end_event
+
+_spec_docs: dict[str, str] = {}
+
+
+def spec_doc(session: Session, spec_hash: str) -> str:
+    """The stored spec document for a hash; specs never change, so each process reads it once."""
+    doc = _spec_docs.get(spec_hash)
+    if doc is None:
+        doc = session.get(ProcessSpec, spec_hash).data
+        if len(_spec_docs) > 256:
+            _spec_docs.clear()
+        _spec_docs[spec_hash] = doc
+    return doc
+
+
+def script_helpers(calendar: WorkCalendar) -> dict:
+    """Functions a diagram's expressions may call, bound to the centre's calendar and clock."""
+    def workdays(n):
+        return calendar.due_at(clock.now(), int(n))
+
+    def workdays_from(start, n):
+        start = datetime.fromisoformat(start) if isinstance(start, str) else start
+        return calendar.due_at(start, int(n))
+
+    return {
+        "workdays": workdays, "workdays_from": workdays_from, "now": clock.now,
+        "today": lambda: clock.local_now().date().isoformat(),
+        "days": lambda n: timedelta(days=n), "hours": lambda n: timedelta(hours=n),
+    }
+
+
+def new_workflow(session: Session, spec_hash: str, calendar: WorkCalendar):
+    return workflow_store.new_workflow(spec_doc(session, spec_hash), make_script_engine(script_helpers(calendar)))
+
+
+def open_workflow(session: Session, case: Case, calendar: WorkCalendar):
+    row = session.get(CaseWorkflow, case.id)
+    return workflow_store.load(row.state, spec_doc(session, row.spec_hash), make_script_engine(script_helpers(calendar)))
+
+
+def run_engine(case: Case, workflow) -> None:
+    """Engine steps and due timers; a diagram error aborts the whole action with a clear message."""
+    try:
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as exc:
+        raise WorkflowFault(_("办件 %(no)s 的流程运行出错：%(err)s。请联系业务分析员检查流程图。",
+                              no=case.case_no, err=_describe(exc))) from exc
+
+
+def _describe(exc: Exception) -> str:
+    task_spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
+    where = f"[{task_spec.bpmn_id} {task_spec.bpmn_name or ''}] " if task_spec is not None else ""
+    return where + str(exc).splitlines()[0]
+
+
+def advance(session: Session, case: Case, workflow, calendar: WorkCalendar, actor=None) -> None:
+    """Run the workflow forward and bring every indexed row of the case up to date. Saves the state."""
+    now = clock.now()
+    run_engine(case, workflow)
+    _sync_tasks(session, case, workflow, calendar, now, actor)
+    if workflow.is_completed():
+        _conclude(session, case, workflow, now, actor)
+    _sync_timers(session, case, workflow)
+    guide = case.item_version.guide
+    level = case_clock.warning_level(case, guide, calendar, now)
+    if level != case.warning_level:
+        audit.record(session, "warning_level", case=case, status=case.status, detail={"from": case.warning_level,
+                                                                                        "to": level})
+        case.warning_level = level
+    _set_next_wake(session, case, guide, calendar, now)
+    save_workflow(session, case, workflow, now)
+
+
+def save_workflow(session: Session, case: Case, workflow, now: datetime) -> None:
+    row = session.get(CaseWorkflow, case.id)
+    state = workflow_store.dump(workflow)
+    if row is None:
+        session.add(CaseWorkflow(case_id=case.id, spec_hash=case.item_version.spec_hash, state=state, updated_at=now))
+    else:
+        row.state, row.updated_at = state, now
+    case.updated_at = now  # always an UPDATE of the case row: its version guards concurrent actions
+
+
+def set_status(session: Session, case: Case, status: CaseStatus, actor=None, opinion: str | None = None,
+               detail: dict | None = None) -> None:
+    """Change the status and record the transition (case, department, handler, status, opinion, time)."""
+    case.status = int(status)
+    audit.record(session, "status", case=case, actor=actor, status=int(status), opinion=opinion,
+                 department_code=case.department.code if case.department else None, detail=detail)
+
+
+def _sync_tasks(session, case, workflow, calendar, now, actor) -> None:
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = {row.task_uuid: row for row in session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))}
+    meta = case.item_version.user_tasks
+    for uuid, row in open_rows.items():
+        if uuid not in ready:  # interrupted by a boundary event or cancelled by the process
+            row.state, row.completed_at = "cancelled", now
+            audit.record(session, "task_cancelled", case=case, detail={"task": row.bpmn_id, "name": row.name})
+    for uuid, task in ready.items():
+        if uuid in open_rows:
+            continue
+        info = meta.get(task.task_spec.bpmn_id, {})
+        group = info.get("group")
+        row = HumanTask(case_id=case.id, task_uuid=uuid, bpmn_id=task.task_spec.bpmn_id,
+                        name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, group_code=group,
+                        department_id=_department_of_group(session, group, case), form_key=info.get("form"),
+                        case_step=info.get("case_step"), created_at=now,
+                        due_at=calendar.due_at(now, info["step_limit_days"]) if info.get("step_limit_days") else None)
+        session.add(row)
+        audit.record(session, "task_created", case=case, detail={"task": row.bpmn_id, "name": row.name,
+                                                                 "group": group})
+        _on_task_ready(session, case, row, calendar, now, actor)
+
+
+def _department_of_group(session, group_code, case) -> int | None:
+    if group_code in (None, APPLICANT_GROUP):
+        return case.department_id
+    return session.scalar(select(Group.department_id).where(Group.code == group_code)) or case.department_id
+
+
+def _on_task_ready(session, case, row, calendar, now, actor) -> None:
+    """Case steps that start when a task appears: department handling, special procedures."""
+    if row.case_step in ("review", "approve") and case.status in (CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_RECEIVED,
+                                                                  CaseStatus.SPECIAL_ENDED):
+        set_status(session, case, CaseStatus.HANDLING, actor)
+    elif row.case_step == "special_procedure" and case.accepted_at is not None:
+        case_clock.pause(case, now, "special_procedure")
+        set_status(session, case, CaseStatus.SPECIAL_STARTED, actor, detail={"task": row.bpmn_id})
+
+
+def _conclude(session, case, workflow, now, actor) -> None:
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)
+            if isinstance(t.task_spec, EndEvent)]
+    outcome = outcome_of_end_event(ends[-1].task_spec.bpmn_id) if ends else CaseStatus.APPROVED
+    if case.paused_at is not None:
+        case_clock.resume(case, case_clock.calendar_for(session), now)
+    if case.status not in FINAL or case.status != outcome:
+        set_status(session, case, outcome, actor, detail={"end_event": ends[-1].task_spec.bpmn_id if ends else None})
+    if outcome in (CaseStatus.APPROVED, CaseStatus.APPROVED_TOLERATED, CaseStatus.DENIED):
+        case.concluded_at = now
+    case.warning_level = "normal"
+    for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open")):
+        row.state, row.completed_at = "cancelled", now
+
+
+def _sync_timers(session, case, workflow) -> None:
+    session.execute(delete(CaseTimer).where(CaseTimer.case_id == case.id))
+    if workflow.is_completed():
+        return
+    for event in workflow.waiting_events():
+        due = _as_datetime(event.value)
+        if due is not None:
+            session.add(CaseTimer(case_id=case.id, name=event.name, event_type=event.event_type, due_at=due))
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _set_next_wake(session, case, guide, calendar, now) -> None:
+    candidates = [t.due_at for t in session.new if isinstance(t, CaseTimer) and t.case_id == case.id]
+    transition = case_clock.next_transition(case, guide, calendar, now)
+    if transition is not None:
+        candidates.append(transition)
+    case.next_wake_at = min(candidates) if candidates else None
+    session.info.setdefault("wake_at", []).append(case.next_wake_at)
+
+
+def spiff_task(workflow, task_uuid: str):
+    return workflow.get_task_from_id(UUID(task_uuid))
+
+
+def department_code(session, department_id) -> str | None:
+    dept = session.get(Department, department_id) if department_id else None
+    return dept.code if dept else None

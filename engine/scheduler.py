@@ -1,0 +1,72 @@
+"""The scheduler: sleeps until the earliest due time, never on a fixed short poll.
+
+APScheduler only decides *when* to wake; correctness (exactly once, also with several scheduler
+processes) comes from the database claim in `engine.timers`. A new earlier wake-up made in this
+process reschedules at once; cases written by other processes are picked up within
+`MAX_SLEEP_SECONDS` at the latest (a safety net, not the mechanism).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from . import clock, timers
+from .db import Database
+
+log = logging.getLogger(__name__)
+MAX_SLEEP_SECONDS = 30
+JOB_ID = "onewindow-wake"
+
+
+class WakeScheduler:
+    """Runs `timers.fire_due` at the earliest due time; `blocking=True` for the stand-alone process."""
+
+    def __init__(self, db: Database, blocking: bool = False):
+        self.db = db
+        cls = BlockingScheduler if blocking else BackgroundScheduler
+        self.scheduler = cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
+                                                          "misfire_grace_time": None})
+        self._lock = threading.Lock()
+        self._planned: datetime | None = None
+
+    def start(self) -> None:
+        timers.wake_listeners.append(self.poke)
+        # First run at once: timers that fell due while nothing was running fire now, once.
+        self.scheduler.add_job(self._run, "date", run_date=datetime.now(clock.TZ), id=JOB_ID, replace_existing=True)
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        if self.poke in timers.wake_listeners:
+            timers.wake_listeners.remove(self.poke)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def poke(self, at: datetime) -> None:
+        """Someone set a wake-up at `at` (platform time): wake earlier than planned if needed."""
+        with self._lock:
+            if self._planned is not None and at >= self._planned:
+                return
+        self._plan(at)
+
+    def _run(self) -> None:
+        try:
+            woken = timers.fire_due(self.db)
+            if woken:
+                log.info("woke %d case(s)", woken)
+        except Exception:  # keep the scheduler alive; the next pass retries
+            log.exception("timer pass failed")
+        self._plan(timers.next_due(self.db))
+
+    def _plan(self, due: datetime | None) -> None:
+        now = clock.now()
+        latest = now + timedelta(seconds=MAX_SLEEP_SECONDS)
+        target = latest if due is None else max(min(due, latest), now)
+        # Platform time may be shifted (tests, demos); APScheduler runs on real time.
+        real = datetime.now(clock.TZ) + (target - now)
+        with self._lock:
+            self._planned = target
+        self.scheduler.add_job(self._run, "date", run_date=real, id=JOB_ID, replace_existing=True)

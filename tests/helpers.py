@@ -1,0 +1,92 @@
+"""Small helpers that keep the tests reading as specifications. They only call the engine's API."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import demo
+from engine.models import AuditEvent, Case, CaseTimer, HumanTask, Item, ItemVersion
+
+
+def item_code(db, stem: str) -> str:
+    """The code of the sample item whose bundle has this file stem."""
+    with db.read() as session:
+        return session.scalar(select(Item.code).join(ItemVersion, Item.current_version_id == ItemVersion.id)
+                              .where(ItemVersion.stem == stem))
+
+
+def case(db, case_id: int) -> Case:
+    with db.read() as session:
+        return session.get(Case, case_id)
+
+
+def open_tasks(db, case_id: int) -> list[HumanTask]:
+    with db.read() as session:
+        return list(session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == "open")
+                                    .order_by(HumanTask.id)))
+
+
+def only_open_task(db, case_id: int) -> HumanTask:
+    tasks = open_tasks(db, case_id)
+    assert len(tasks) == 1, [(t.bpmn_id, t.name) for t in tasks]
+    return tasks[0]
+
+
+def timers(db, case_id: int) -> list[CaseTimer]:
+    with db.read() as session:
+        return list(session.scalars(select(CaseTimer).where(CaseTimer.case_id == case_id)))
+
+
+def audit_actions(db, case_id: int) -> list[tuple[str, int | None]]:
+    with db.read() as session:
+        return [(e.action, e.status) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq))]
+
+
+def statuses(db, case_id: int) -> list[int]:
+    """The status codes the case went through, in order."""
+    return [status for action, status in audit_actions(db, case_id) if status is not None and action in ("submit",
+                                                                                                        "status")]
+
+
+def answer(db, task: HumanTask, **fields) -> dict:
+    """A valid answer to the task's form (approving by default), with `fields` overriding."""
+    data = demo.approving_answer(db, task)
+    data.update(fields)
+    return data
+
+
+def application(db, code: str, **fields) -> dict:
+    data = demo.sample_application(db, code)
+    data.update(fields)
+    return data
+
+
+def worker_for(db, task: HumanTask, users: dict):
+    """A demo account allowed to work on the task (the applicant for supplements)."""
+    from engine.permissions import may_work_on
+
+    with db.read() as session:
+        task = session.get(HumanTask, task.id)
+        for account in users.values():
+            if may_work_on(session, account, task, task.case):
+                return account
+    raise AssertionError(f"nobody may work on {task.bpmn_id} ({task.group_code})")
+
+
+def drive(db, users, case_id: int, answers: dict | None = None, max_steps: int | None = None) -> list[str]:
+    """Complete open tasks one by one until none is left (or `max_steps` are done); `answers` maps a task's
+    bpmn id to form fields. Returns the bpmn ids completed, in order."""
+    answers = answers or {}
+    done = []
+    from engine import cases as case_actions
+
+    for _ in range(max_steps or 30):
+        tasks = open_tasks(db, case_id)
+        if not tasks:
+            return done
+        task = tasks[0]
+        case_actions.complete(db, task.id, worker_for(db, task, users), answer(db, task, **answers.get(task.bpmn_id, {})))
+        done.append(task.bpmn_id)
+    if max_steps:
+        return done
+    raise AssertionError(f"case {case_id} did not finish in {max_steps} steps: {done}")

@@ -1,0 +1,89 @@
+"""BPMN timers fire at their due time, exactly once: in-process, after a restart, and with two schedulers."""
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from engine import cases, clock, timers
+from engine.models import HumanTask
+from engine.scheduler import WakeScheduler
+
+from .helpers import answer, application, item_code, only_open_task, open_tasks
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _case_in_review(db, users):
+    """A construction permit case accepted at the window, its review step open with a 3-working-day timer."""
+    code = item_code(db, "construction_permit")
+    submitted = cases.submit(db, code, application(db, code), users["haiyun"])
+    pre_review = only_open_task(db, submitted.case_id)
+    cases.complete(db, pre_review.id, users["clerk"], answer(db, pre_review, decision="accept"))
+    review = only_open_task(db, submitted.case_id)
+    assert review.case_step == "review"
+    return submitted.case_id, review
+
+
+def _escalations(db, case_id):
+    with db.read() as session:
+        return list(session.scalars(select(HumanTask).where(HumanTask.case_id == case_id,
+                                                            HumanTask.group_code.like("%_head"))))
+
+
+def test_overdue_review_escalates_to_the_section_head(db, users):
+    case_id, review = _case_in_review(db, users)
+    assert timers.fire_due(db) == 0 and _escalations(db, case_id) == []
+    clock.advance(timedelta(days=10))  # past three working days, whatever the weekday
+    assert timers.fire_due(db) >= 1
+    escalations = _escalations(db, case_id)
+    assert len(escalations) == 1 and escalations[0].state == "open"
+    assert review.bpmn_id not in [t.bpmn_id for t in open_tasks(db, case_id)] or len(open_tasks(db, case_id)) == 2
+
+
+def test_timer_does_not_fire_before_its_due_time(db, users):
+    case_id, _review = _case_in_review(db, users)
+    clock.advance(timedelta(hours=1))
+    timers.fire_due(db)
+    assert _escalations(db, case_id) == []
+
+
+def test_timers_due_while_nothing_ran_fire_once_at_start(db, users):
+    case_id, _review = _case_in_review(db, users)
+    clock.advance(timedelta(days=10))  # the server was down over the due time
+    for _restart in range(2):
+        scheduler = WakeScheduler(db)
+        scheduler.start()
+        deadline = time.monotonic() + 20
+        while not _escalations(db, case_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        scheduler.shutdown()
+    assert len(_escalations(db, case_id)) == 1
+
+
+def test_two_scheduler_processes_fire_each_timer_exactly_once(db, users, database_url, tmp_path):
+    case_ids = [_case_in_review(db, users)[0] for _ in range(12)]
+    env = dict(os.environ, DATABASE_URL=database_url, ONEWINDOW_DATA_DIR=str(tmp_path / "data"),
+               ONEWINDOW_CLOCK_OFFSET_SECONDS=str(timedelta(days=10).total_seconds()), PYTHONPATH=ROOT)
+    command = [sys.executable, "-c", "from webapp.cli import main; main()", "scheduler"]
+    processes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if all(_escalations(db, case_id) for case_id in case_ids):
+                break
+            time.sleep(0.2)
+        time.sleep(1.0)  # give a duplicate the chance to appear
+    finally:
+        for process in processes:
+            process.terminate()
+        errors = [process.communicate(timeout=20)[1].decode() for process in processes]
+    counts = [len(_escalations(db, case_id)) for case_id in case_ids]
+    assert counts == [1] * len(case_ids), errors
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.group_code.like("%_head"))) \
+            == len(case_ids)
