@@ -15,7 +15,7 @@ from .accounts import create_user, find_user
 from .db import Database
 from .models import HumanTask, Item, User
 from .permissions import (ADMIN, AGENT, ANALYST, APPLICANT, CLERK, CONTENT_EDITOR, DEPT_ADMIN, REVIEWER,
-                          SECTION_HEAD, SUPERVISOR)
+                          SECTION_HEAD, SUPERVISOR, may_work_on)
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -118,10 +118,9 @@ def _advance_one(db: Database, case_id: int) -> bool:
     if task is None or task.group_code == "applicant":
         return False
     with db.read() as session:
-        members = session.scalars(select(User).where(User.kind == "staff")).all()
-        from .permissions import may_work_on
-
-        worker = next((u for u in members if may_work_on(session, u, task, task.case)), None)
+        task = session.get(HumanTask, task.id)
+        staff = session.scalars(select(User).where(User.kind == "staff")).all()
+        worker = next((u for u in staff if may_work_on(session, u, task, task.case)), None)
     if worker is None:
         return False
     cases.complete(db, task.id, worker, approving_answer(db, task))
