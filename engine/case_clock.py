@@ -7,7 +7,7 @@ accepted from receipt.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,8 +32,13 @@ def calendar_for(session: Session) -> WorkCalendar:
     return _cache["calendar"]
 
 
-def _limit_days(guide: dict, key: str) -> int:
-    return int((guide.get(key) or {}).get("value", 0))
+def due_after(calendar: WorkCalendar, begin: datetime, limit: dict) -> datetime:
+    """The deadline of a limit `{value, unit}` counted from the day after `begin` (working or natural days)."""
+    days = int(limit.get("value", 0))
+    if limit.get("unit") == "natural_day":
+        last = begin.astimezone(clock.TZ).date() + timedelta(days=days + 1)
+        return datetime.combine(last, time(0), clock.TZ).astimezone(timezone.utc)
+    return calendar.due_at(begin, days)
 
 
 def pre_review_due(case: Case, calendar: WorkCalendar) -> datetime:
@@ -46,10 +51,10 @@ def start(case: Case, guide: dict, calendar: WorkCalendar, at: datetime) -> None
     if at >= pre_review_due(case, calendar):
         begin = case.received_at  # deemed accepted from receipt: the applicant must not pay for our delay
     case.accepted_at = at
-    promised = _limit_days(guide, "promised_limit")
-    statutory = _limit_days(guide, "statutory_limit") or (JOINT_STATUTORY_LIMIT if guide.get("joint") else 20)
-    case.promised_due_at = calendar.due_at(begin, promised or statutory)
-    case.statutory_due_at = calendar.due_at(begin, statutory)
+    default = {"value": JOINT_STATUTORY_LIMIT if guide.get("joint") else 20, "unit": "workday"}
+    statutory = guide.get("statutory_limit") or default
+    case.statutory_due_at = due_after(calendar, begin, statutory)
+    case.promised_due_at = due_after(calendar, begin, guide.get("promised_limit") or statutory)
 
 
 def pause(case: Case, at: datetime, reason: str) -> None:

@@ -96,3 +96,15 @@ def test_special_procedure_stops_the_clock_and_moves_the_due_date(db, users):
 def _route_to_expert_review(task):
     """Answers that lead the environmental review into its expert review."""
     return {"needs_expert_review": True} if "needs_expert_review" in (task.submission or {}) else {}
+
+
+def test_statutory_limit_in_natural_days_counts_weekends_too(db, users):
+    clock.travel_to(datetime(2026, 12, 4, 10, 0, tzinfo=SHANGHAI))  # a Friday
+    case_id = _submit(db, users, "env_impact_report")
+    _pre_review(db, users, case_id, decision="accept")
+    from engine.models import ItemVersion  # the sample item states its statutory limit in natural days
+    with db.read() as session:
+        limit = session.get(ItemVersion, case(db, case_id).item_version_id).guide["statutory_limit"]
+    assert limit["unit"] == "natural_day"
+    expected = datetime(2026, 12, 4, tzinfo=SHANGHAI) + timedelta(days=limit["value"] + 1)
+    assert case(db, case_id).statutory_due_at == expected
