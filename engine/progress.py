@@ -21,7 +21,7 @@ from .errors import WorkflowFault
 from .i18n import _
 from .models import Case, CaseTimer, CaseWorkflow, Department, Group, HumanTask, ProcessSpec
 from .permissions import APPLICANT_GROUP
-from .scripting import make_script_engine
+from .scripting import ScriptError, make_script_engine, script_deadline
 from .status import FINAL, CaseStatus, outcome_of_end_event
 
 _spec_docs: dict[str, str] = {}
@@ -63,12 +63,16 @@ def open_workflow(session: Session, case: Case, calendar: WorkCalendar):
     return workflow_store.load(row.state, spec_doc(session, row.spec_hash), make_script_engine(script_helpers(calendar)))
 
 
+ENGINE_STEP_SECONDS = 5.0  # all scripts of one action together; each single script has its own 1 s budget
+
+
 def run_engine(case: Case, workflow) -> None:
     """Engine steps and due timers; a diagram error aborts the whole action with a clear message."""
     try:
-        workflow.refresh_timers()
-        workflow.do_engine_steps()
-    except SpiffWorkflowException as exc:
+        with script_deadline(ENGINE_STEP_SECONDS):
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+    except (SpiffWorkflowException, ScriptError) as exc:
         raise WorkflowFault(_("办件 %(no)s 的流程运行出错：%(err)s。请联系业务分析员检查流程图。",
                               no=case.case_no, err=_describe(exc))) from exc
 

@@ -276,3 +276,38 @@ def test_outer_deadline_bounds_several_calls():
 def test_compiled_code_is_cached():
     from engine.scripting import _compile
     assert _compile("a == 1", "eval") is _compile("a == 1", "eval")
+
+
+
+def test_an_endless_loop_in_a_deployed_diagram_aborts_the_action_and_writes_nothing(db, users, tmp_path):
+    """A valid but endless script reached by a clerk's completion: refused with a message, nothing written."""
+    import shutil
+    from pathlib import Path
+
+    from engine import cases
+    from engine.catalogue import load_items
+    from engine.errors import WorkflowFault
+    from tests.helpers import answer, application, audit_actions, item_code, open_tasks, worker_for
+
+    root = tmp_path / "project"
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "processes", root / "processes")
+    shutil.copytree(repo / "forms", root / "forms")
+    diagram = root / "processes" / "company_establishment.bpmn"
+    text = diagram.read_text(encoding="utf-8")
+    start = text.index("<bpmn:script>establishment")
+    end = text.index("</bpmn:script>", start)
+    diagram.write_text(text[:start] + "<bpmn:script>n = 0\nwhile True:\n    n = n + 1\n" + text[end:],
+                       encoding="utf-8")
+    report, _deployed = load_items(db, root)
+    assert report.ok
+    code = item_code(db, "company_establishment")
+    case_id = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
+    with pytest.raises(WorkflowFault) as refused:
+        for _ in range(10):  # the last step before the summary script raises
+            task = open_tasks(db, case_id)[0]
+            history = audit_actions(db, case_id)
+            cases.complete(db, task.id, worker_for(db, task, users), answer(db, task))
+    assert "时间上限" in refused.value.message or "流程运行出错" in refused.value.message
+    assert [t.id for t in open_tasks(db, case_id)] == [task.id]  # the task is still open
+    assert audit_actions(db, case_id) == history                # and nothing of the action was recorded
