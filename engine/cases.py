@@ -17,7 +17,7 @@ from . import audit, case_clock, case_numbers, clock, formdata, progress
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
-from .models import Case, CaseTimer, HumanTask, Item, User
+from .models import Case, CaseTimer, HumanTask, Item, ItemVersion, User
 from .permissions import may_reassign, may_work_on
 from .status import PRE_REVIEW_DECISIONS, CaseStatus
 
@@ -62,7 +62,7 @@ def _create_case(db, item_id, version_id, case_no, code, application, applicant,
     now = clock.now()
     with db.write() as session:
         item = session.get(Item, item_id)
-        version = item.current_version
+        version = session.get(ItemVersion, version_id)  # the version the application was validated against
         calendar = case_clock.calendar_for(session)
         case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code), item_id=item.id,
                     item_version_id=version.id, department_id=item.department_id,
@@ -125,6 +125,7 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         task = session.get(HumanTask, task_id)
         if task is None:
             raise NotFound(_("任务不存在。"))
+        _require_open(task)  # a late second clerk hears "already done", not about their form
         form = task.case.item_version.forms.get(task.form_key) if task.form_key else None
         if form is not None:
             formdata.validate(form["schema"], submission, task.name)

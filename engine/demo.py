@@ -83,7 +83,7 @@ def open_task(db: Database, case_id: int, bpmn_id: str | None = None) -> HumanTa
 
 
 def sample_application(db: Database, item_code: str) -> dict:
-    """The example application shipped with an item (`x-example` of its application form)."""
+    """The example application shipped with an item (`examples[0]` of its application form)."""
     with db.read() as session:
         item = session.scalar(select(Item).where(Item.code == item_code))
         version = item.current_version

@@ -41,6 +41,9 @@ def _message(error, schema: dict) -> tuple[str, str]:
         path = path + [missing]
         return _key(path), _("请填写“%(field)s”。", field=_title(schema, path))
     field = _title(schema, path)
+    if kind in ("anyOf", "oneOf", "not") and error.schema.get("description"):
+        # A rule across fields ("choose at least one change") says what it wants in its description.
+        return _key(path), error.schema["description"]
     messages = {
         "type": lambda: _("“%(field)s”的格式不正确。", field=field),
         "minimum": lambda: _("“%(field)s”不能小于 %(n)s。", field=field, n=arg),
