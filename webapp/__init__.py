@@ -1,0 +1,77 @@
+"""The OneWindow web app: a thin Flask layer over `engine/` (parse the request, call the engine, render).
+
+`create_app` is the only entry point; importing this package does no work.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. Settings come from the environment (engine.config), `config` overrides them.
+
+    Keys read from `config`: DATABASE_URL, ONEWINDOW_DATA_DIR, SECRET_KEY, TESTING, WTF_CSRF_ENABLED and
+    any other Flask setting. No tables are created and no scheduler is started here: the CLI and the
+    tests run migrations, and `onewindow serve` starts the scheduler.
+    """
+    from engine.config import load_settings
+    from engine.db import SQLITE_CONNECT_ARGS, Database, configure_engine
+
+    from . import access, errors, security, templating
+    from .extensions import babel, csrf, db, login_manager
+
+    config = dict(config or {})
+    settings = load_settings(data_dir=config.get("ONEWINDOW_DATA_DIR"),
+                             database_url=config.get("DATABASE_URL"), secret_key=config.get("SECRET_KEY"))
+    app = Flask(__name__, instance_path=str(settings.data_dir))
+    engine_options = ({"connect_args": SQLITE_CONNECT_ARGS} if settings.database_url.startswith("sqlite")
+                      else {"pool_pre_ping": True, "pool_size": 10})
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        DATABASE_URL=settings.database_url,
+        ONEWINDOW_DATA_DIR=str(settings.data_dir),
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        # A clerk may keep a task form open for hours: the token lives as long as the session.
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+    )
+    app.config.update({k: v for k, v in config.items() if k not in ("DATABASE_URL", "ONEWINDOW_DATA_DIR",
+                                                                      "SECRET_KEY")})
+    app.json.ensure_ascii = False
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+    access.configure_login(login_manager)
+    with app.app_context():
+        configure_engine(db.engine)  # SQLite pragmas and BEGIN IMMEDIATE for the engine's write sessions
+        app.extensions["onewindow"] = Database(db.engine)
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.blueprint import bp as admin
+    from .api.blueprint import bp as api
+    from .applicant.blueprint import bp as applicant
+    from .auth.blueprint import bp as auth
+    from .portal.blueprint import bp as portal
+    from .supervision.blueprint import bp as supervision
+    from .workbench.blueprint import bp as workbench
+
+    for blueprint in (portal, auth, applicant, workbench, supervision, admin, api):
+        app.register_blueprint(blueprint)

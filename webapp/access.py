@@ -1,0 +1,85 @@
+"""Who may open which part of the web app: the one place views ask, always through engine.permissions.
+
+Flask-Login sees an `Account` that wraps the engine's `User` row; views hand `signed_in()` (the row
+itself) to engine functions and permission checks.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin, current_user
+
+from engine.models import User
+from engine.permissions import may_enter
+
+# Where a person lands after signing in: the first area they may enter, in this order.
+AREA_ENDPOINTS = (
+    ("applicant", "applicant.home", _l("我的办件")),
+    ("workbench", "workbench.inbox", _l("工作台")),
+    ("admin", "admin.items", _l("事项管理")),
+    ("supervision", "supervision.dashboard", _l("效能监察")),
+)
+
+
+class Account(UserMixin):
+    """The signed-in person as Flask-Login needs them; `.user` is the engine's User row."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.user.is_active)
+
+
+def configure_login(manager) -> None:
+    from .extensions import db
+
+    manager.login_view = "auth.login"
+    manager.login_message = _l("请先登录。")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def load_account(user_id: str):
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return Account(user) if user is not None and user.is_active else None
+
+
+def signed_in() -> User | None:
+    """The engine's User row of the signed-in person, or None."""
+    return current_user.user if current_user.is_authenticated else None
+
+
+def area_required(area: str):
+    """Decorator: anonymous people go to the login page, signed-in people without the role get 403."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not may_enter(current_user.user, area):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def areas_of(user: User | None) -> list[tuple[str, str, str]]:
+    """(area, endpoint, label) of every area the user may enter, for the navigation."""
+    return [(area, endpoint, label) for area, endpoint, label in AREA_ENDPOINTS if may_enter(user, area)]
+
+
+def landing_url(user: User) -> str:
+    """The page a person lands on after signing in."""
+    areas = areas_of(user)
+    return url_for(areas[0][1]) if areas else url_for("portal.home")

@@ -1,0 +1,1 @@
+"""The applicant's space: applying, receipts, following one's cases, answering supplement requests."""

@@ -1,0 +1,88 @@
+"""What every page about a case shows, read through Flask-SQLAlchemy's request session.
+
+The status timeline (public), the full history (staff), the legal clock, and the application with the
+form it was filled in. Reads only indexed rows (`case_file`, `audit_event`), never the workflow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import case_clock
+from engine.models import AuditEvent, Case, Department
+from engine.status import FINAL, PAUSED, CaseStatus
+
+ACTION_LABELS = {
+    "submit": _l("提交申请"), "status": _l("状态变更"), "claim": _l("签收任务"), "unclaim": _l("退回任务"),
+    "complete": _l("办理任务"), "task_created": _l("生成任务"), "task_cancelled": _l("任务取消"),
+    "reassign": _l("改派任务"), "warning_level": _l("预警等级变化"), "wake": _l("定时器触发"),
+    "workflow_fault": _l("流程运行出错"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    status: int
+    department: str
+
+
+@dataclass(frozen=True)
+class ClockView:
+    due_at: datetime | None
+    remaining: int | None  # working days left on the promised limit
+    paused: bool
+
+
+def status_timeline(session: Session, case: Case) -> list[TimelineEntry]:
+    """The statuses a case went through (submission and status changes), oldest first: safe to publish."""
+    events = session.execute(
+        select(AuditEvent.created_at, AuditEvent.status, AuditEvent.department_code)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(("submit", "status")),
+               AuditEvent.status.is_not(None))
+        .order_by(AuditEvent.seq)).all()
+    names = _department_names(session, {code for _at, _status, code in events if code})
+    return [TimelineEntry(at, status, names.get(code, "")) for at, status, code in events]
+
+
+def history(session: Session, case: Case) -> list[AuditEvent]:
+    """Every audit event of the case, oldest first (for staff)."""
+    query = select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
+    return list(session.scalars(query))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def clock_view(session: Session, case: Case) -> ClockView | None:
+    """The promised deadline and working days left, while the case is being handled; else None."""
+    if case.status in FINAL or case.promised_due_at is None:
+        return None
+    remaining = case_clock.remaining_workdays(case, case_clock.calendar_for(session))
+    return ClockView(case.promised_due_at, remaining, case.paused_at is not None or case.status in PAUSED)
+
+
+def application_spec(case: Case) -> dict:
+    """The application form ({schema, ui}) of the item version the case was submitted on."""
+    version = case.item_version
+    return version.forms.get(version.application_form, {})
+
+
+def is_final(case: Case) -> bool:
+    return case.status in FINAL
+
+
+def is_concluded(case: Case) -> bool:
+    return case.status in (CaseStatus.APPROVED, CaseStatus.APPROVED_TOLERATED, CaseStatus.DENIED)
+
+
+def _department_names(session: Session, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    query = select(Department.code, Department.name).where(Department.code.in_(codes))
+    return dict(session.execute(query).all())

@@ -1,0 +1,76 @@
+"""Errors become Chinese pages (or JSON under /api), never tracebacks.
+
+Engine exceptions map to HTTP statuses here, so views can let them propagate; a view with a form
+catches InvalidInput itself to re-render the form with the messages next to the fields.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from engine.errors import (Conflict, Forbidden, InvalidInput, InvalidState, NotFound, OneWindowError,
+                           WorkflowFault)
+
+ENGINE_STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidState: 409, InvalidInput: 400,
+                 WorkflowFault: 500}
+
+TITLES = {
+    400: _l("请求无效"), 403: _l("无权访问"), 404: _l("页面不存在"), 405: _l("不支持该请求方式"),
+    409: _l("操作冲突"), 413: _l("提交的内容过大"), 500: _l("系统错误"),
+}
+MESSAGES = {
+    400: _l("提交的请求无效，请返回上一页检查后重试。"),
+    403: _l("您没有访问该页面的权限。"),
+    404: _l("您要找的页面不存在，或已被删除。"),
+    405: _l("该页面不支持这种请求方式。"),
+    409: _l("该办件已被他人处理，请刷新后重试。"),
+    413: _l("提交的内容超过了大小限制（32 MB），请压缩或分批提交。"),
+    500: _l("系统出现错误，请稍后重试。如问题持续，请联系政务服务中心。"),
+}
+CSRF_MESSAGE = _l("页面已过期或请求来源无效，请刷新页面后重新提交。")
+FALLBACK_PAGE = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>系统错误</title>'
+                 '<h1>系统错误</h1><p>系统出现错误，请稍后重试。如问题持续，请联系政务服务中心。</p></html>')
+
+
+def render_error(status: int, message: str | None = None, errors: dict | None = None, headers=None):
+    """An error page (or JSON for the API) with a Chinese title and message."""
+    title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
+    text = str(message or MESSAGES.get(status, title))
+    # An unmatched /api/... URL has no blueprint, yet its caller still expects JSON.
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        response = jsonify({"error": status, "message": text, "errors": errors or {}})
+    else:
+        response = render_template("errors/error.html", status=status, title=title, message=text,
+                                   errors=errors or {})
+    return response, status, headers or {}
+
+
+def _engine_error(exc: OneWindowError):
+    status = next((code for cls, code in ENGINE_STATUS.items() if isinstance(exc, cls)), 500)
+    return render_error(status, exc.message, getattr(exc, "errors", None))
+
+
+def _http_error(exc: HTTPException):
+    if exc.code is None or exc.code < 400:
+        return exc  # routing redirects are not errors
+    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
+    if isinstance(exc, CSRFError):
+        return render_error(400, CSRF_MESSAGE)
+    return render_error(exc.code, None, headers=headers)
+
+
+def _internal_error(exc: InternalServerError):
+    # Flask has already logged the original exception with its traceback; the user sees a plain page.
+    try:
+        return render_error(500)
+    except Exception:  # the page itself failed (the database is down): a page that needs nothing
+        current_app.logger.exception("error page failed")
+        return FALLBACK_PAGE, 500, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(OneWindowError, _engine_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _internal_error)

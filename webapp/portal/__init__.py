@@ -1,0 +1,1 @@
+"""Public pages: the item catalogue and guides, and the case status lookup."""

@@ -1,0 +1,1 @@
+"""The staff workbench: task inbox, claiming, and completing tasks through their forms."""
