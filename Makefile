@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 VENDOR := webapp/static/vendor
 export ONEWINDOW_DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: help venv static db run test test-sqlite test-postgresql bench check clean
+.PHONY: help venv static browser db run test test-sqlite test-postgresql bench check clean
 
 help:
 	@echo "make run    - install, create the SQLite database with sample items and demo data, start on :5000"
@@ -35,6 +35,14 @@ $(VENDOR)/.stamp: node_modules/.stamp
 
 static: $(VENDOR)/.stamp
 
+# Browser journeys drive Debian's chromium (Playwright's own browser download does not work here).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium and CJK fonts for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "chromium is not installed (apt-get install chromium fonts-noto-cjk): browser tests will be skipped."; fi
+
 db: venv
 	$(BIN)/onewindow init-db
 	$(BIN)/onewindow load-items
@@ -48,7 +56,7 @@ run: venv static db
 check: venv
 	$(BIN)/onewindow check .
 
-test: venv static
+test: venv static browser
 	@bash tests/run.sh
 
 test-sqlite: venv static
