@@ -32,8 +32,11 @@ def _leaves(value, path=()):
 
 
 def _fill(page, data):
-    """Type every value of `data` into the rendered form the way a person would, field by field."""
-    for path, value in _leaves(data):
+    """Type every value of `data` into the rendered form the way a person would, field by field.
+
+    Ticks and choices first: they reveal the conditional sections whose fields come next."""
+    leaves = sorted(_leaves(data), key=lambda leaf: not isinstance(leaf[1], bool))
+    for path, value in leaves:
         field_id = "f-" + "-".join(str(p) for p in path)
         name = path[0] + "".join(f"[{p}]" for p in path[1:])
         radio = page.locator(f'input[type="radio"][name="{name}"][value="{value}"]')
