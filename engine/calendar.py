@@ -31,10 +31,20 @@ import holidays
 
 from .clock import TZ
 
-__all__ = ["WorkCalendar"]
+__all__ = ["WorkCalendar", "last_day"]
 
 _ONE_DAY = timedelta(days=1)
 _EPSILON = timedelta(microseconds=1)
+
+
+def last_day(due: datetime) -> date:
+    """The last local day a deadline instant allows: a due of midnight ending 11 December is 11 December.
+
+    Deadlines are stored as the instant they pass (local midnight after the last day); people read
+    the last day, so every page shows this, never the instant's own date."""
+    if due.tzinfo is None or due.utcoffset() is None:
+        raise ValueError("deadlines must be timezone-aware datetimes")
+    return (due - _EPSILON).astimezone(TZ).date()
 
 
 def _chinese_calendar_years() -> range:
@@ -204,7 +214,7 @@ class WorkCalendar:
         """
         if now >= due:
             return 0
-        last = _local_date(due - _EPSILON)
+        last = last_day(due)
         return self.workdays_between(_local_date(now), last + _ONE_DAY)
 
     def warning_level(self, now: datetime, due: datetime, warning_days: int = 2) -> str:
@@ -224,7 +234,7 @@ class WorkCalendar:
         """
         if warning_days < 0:
             raise ValueError("warning_days must be >= 0")
-        last = _local_date(due - _EPSILON)
+        last = last_day(due)
         # add_workdays(last + 1 day, -k) is the k-th working day on or before `last`.
         still_normal = self.add_workdays(last + _ONE_DAY, -(warning_days + 1))
         return min(_midnight_after(still_normal), due)

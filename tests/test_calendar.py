@@ -253,3 +253,12 @@ def test_a_year_is_computed_once_then_looked_up(monkeypatch):
     monkeypatch.setattr(calendar_module, "_base_year", fail)
     assert cal.is_workday(date(2026, 6, 22)) is True
     assert cal.workdays_between(date(2026, 1, 1), date(2026, 12, 31)) > 240
+
+
+def test_a_deadline_is_shown_as_its_last_day_not_the_midnight_it_passes():
+    from engine.calendar import last_day
+
+    due = datetime(2026, 12, 12, 0, 0, tzinfo=TZ)  # passes at midnight ending Friday 11 December
+    assert last_day(due) == date(2026, 12, 11)
+    with pytest.raises(ValueError):
+        last_day(datetime(2026, 12, 12))

@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import Flask, request
 from flask_babel import gettext as _
 
-from engine import clock, status
+from engine import calendar, clock, status
 from engine.permissions import ROLE_LABELS
 
 from .access import areas_of, signed_in
@@ -24,12 +24,17 @@ def localdate(value: datetime | None) -> str:
     return localtime(value, "%Y-%m-%d")
 
 
+def duedate(value: datetime | None) -> str:
+    """A deadline as people read it: its last day (a due of midnight after 11 December shows 12-11)."""
+    return calendar.last_day(value).isoformat() if value is not None else ""
+
+
 def status_label(code: int | None) -> str:
     return status.label(code) if code is not None else ""
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(localtime=localtime, localdate=localdate, status_label=status_label,
+    app.jinja_env.filters.update(localtime=localtime, localdate=localdate, duedate=duedate, status_label=status_label,
                                  action_label=action_label)
 
     @app.context_processor
