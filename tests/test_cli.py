@@ -69,3 +69,27 @@ def test_check_answers_a_file_that_is_not_xml_without_a_traceback(fresh_env, tmp
 def test_audit_verify_reports_an_intact_chain(fresh_env):
     result = onewindow("audit", "verify", env=fresh_env)
     assert result.returncode == 0 and "审计链完整" in result.stdout
+
+
+def test_serve_answers_http_with_its_scheduler_running(fresh_env):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-c", "from webapp.cli import main; main()", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=fresh_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline, body = time.monotonic() + 30, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2) as response:
+                    body = response.read().decode()
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and '"ok"' in body
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
