@@ -13,11 +13,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, case_clock, case_numbers, clock, formdata, progress
+from . import audit, case_clock, case_numbers, clock, formdata, progress, versions
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
-from .models import Case, CaseTimer, HumanTask, Item, ItemVersion, User
+from .models import Case, CaseTimer, HumanTask, User
 from .permissions import may_reassign, may_work_on
 from .status import PRE_REVIEW_DECISIONS, CaseStatus
 
@@ -36,12 +36,11 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
            applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online") -> Submitted:
     """Receive an application for the current version of an item: status 1 (已接件), workflow started."""
     with db.read() as session:
-        item = session.scalar(select(Item).where(Item.code == item_code))
-        if item is None or item.current_version is None or item.retired_at is not None:
+        version_id = versions.current_version_id(session, item_code)
+        if version_id is None:
             raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
-        version = item.current_version
-        form = version.forms[version.application_form]
-        formdata.validate(form["schema"], application, version.guide["name"])
+        version = versions.content(session, version_id)
+    formdata.validate(version.form_schema(version.application_form), application, version.guide["name"])
     name = applicant_name or (applicant.display_name if applicant else None)
     kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
     if not name:
@@ -49,7 +48,7 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
     for _attempt in range(MAX_SUBMIT_ATTEMPTS):
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
-            case_id = _create_case(db, item.id, version.id, case_no, code, application, applicant, name, kind,
+            case_id = _create_case(db, version, case_no, code, application, applicant, name, kind,
                                    applicant_id_number or (applicant.id_number if applicant else None), agent, channel)
             return Submitted(case_id, case_no, code)
         except Conflict:
@@ -57,27 +56,27 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
     raise Conflict(_("系统繁忙，请稍后重新提交。"))
 
 
-def _create_case(db, item_id, version_id, case_no, code, application, applicant, name, kind, id_number, agent,
+def _create_case(db, version, case_no, code, application, applicant, name, kind, id_number, agent,
                  channel) -> int:
+    """Insert the case on the very version its application was validated against, and start its workflow."""
     now = clock.now()
     with db.write() as session:
-        item = session.get(Item, item_id)
-        version = session.get(ItemVersion, version_id)  # the version the application was validated against
         calendar = case_clock.calendar_for(session)
-        case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code), item_id=item.id,
-                    item_version_id=version.id, department_id=item.department_id,
+        case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code),
+                    item_id=version.item_id, item_version_id=version.id, department_id=version.department_id,
                     applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
                     applicant_name=name, applicant_type=kind, applicant_id_number=id_number,
-                    title=f"{name}：{item.name}", channel=channel, status=int(CaseStatus.RECEIVED),
+                    title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
                     application=application, received_at=now, updated_at=now)
         session.add(case)
         session.flush()
         audit.record(session, "submit", case=case, actor=agent or applicant, status=int(CaseStatus.RECEIVED),
-                     department_code=item.department.code, detail={"channel": channel, "item_version": version.id})
+                     department_code=version.department_code,
+                     detail={"channel": channel, "item_version": version.id})
         workflow = progress.new_workflow(session, version.spec_hash, calendar)
         start = workflow.get_next_task(spec_name="Start")
         start.data.update({"application": application,
-                           "case": {"case_no": case_no, "item_code": item.code, "applicant_type": kind}})
+                           "case": {"case_no": case_no, "item_code": version.item_code, "applicant_type": kind}})
         progress.advance(session, case, workflow, calendar, agent or applicant)
         return case.id
 
@@ -126,9 +125,9 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         if task is None:
             raise NotFound(_("任务不存在。"))
         _require_open(task)  # a late second clerk hears "already done", not about their form
-        form = task.case.item_version.forms.get(task.form_key) if task.form_key else None
-        if form is not None:
-            formdata.validate(form["schema"], submission, task.name)
+        schema = versions.content(session, task.case.item_version_id).form_schema(task.form_key)
+    if schema is not None:
+        formdata.validate(schema, submission, task.name)
     with db.write() as session:
         task, case = _lock_case_of_task(session, task_id)
         _require_open(task)
@@ -140,7 +139,7 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         spiff_task = progress.spiff_task(workflow, task.task_uuid)
         if spiff_task is None or spiff_task.state != TaskState.READY:  # rows mirror the workflow; belt and braces
             raise Conflict(_("该任务已不在待办状态，请刷新。"))
-        info = case.item_version.user_tasks.get(task.bpmn_id, {})
+        info = versions.content(session, case.item_version_id).user_tasks.get(task.bpmn_id, {})
         if info.get("result_variable"):
             spiff_task.data[info["result_variable"]] = submission
         else:
@@ -162,9 +161,9 @@ def _apply_case_step(session, case, task, submission, calendar, now, user) -> No
         if status is None:
             return
         if status == CaseStatus.ACCEPTED:
-            case_clock.start(case, case.item_version.guide, calendar, now)
+            case_clock.start(case, versions.content(session, case.item_version_id).guide, calendar, now)
         elif status == CaseStatus.SUPPLEMENT_REQUESTED:
-            limit = int(case.item_version.guide.get("supplement_limit", 5))
+            limit = int(versions.content(session, case.item_version_id).guide.get("supplement_limit", 5))
             case.supplement_due_at = calendar.due_at(now, limit)
             case_clock.pause(case, now, "supplement")
         progress.set_status(session, case, status, user, task.opinion,

@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, case_clock, clock, spiff_compat, workflow_store  # noqa: F401  (spiff_compat patches on import)
+from . import audit, case_clock, clock, spiff_compat, versions, workflow_store  # noqa: F401  (spiff_compat patches)
 from .calendar import WorkCalendar
 from .errors import WorkflowFault
 from .i18n import _
@@ -91,7 +91,7 @@ def advance(session: Session, case: Case, workflow, calendar: WorkCalendar, acto
     if workflow.is_completed():
         _conclude(session, case, workflow, now, actor)
     _sync_timers(session, case, workflow)
-    guide = case.item_version.guide
+    guide = versions.content(session, case.item_version_id).guide
     level = case_clock.warning_level(case, guide, calendar, now)
     if level != case.warning_level:
         audit.record(session, "warning_level", case=case, status=case.status, detail={"from": case.warning_level,
@@ -105,7 +105,8 @@ def save_workflow(session: Session, case: Case, workflow, now: datetime) -> None
     row = session.get(CaseWorkflow, case.id)
     state = workflow_store.dump(workflow)
     if row is None:
-        session.add(CaseWorkflow(case_id=case.id, spec_hash=case.item_version.spec_hash, state=state, updated_at=now))
+        spec_hash = versions.content(session, case.item_version_id).spec_hash
+        session.add(CaseWorkflow(case_id=case.id, spec_hash=spec_hash, state=state, updated_at=now))
     else:
         row.state, row.updated_at = state, now
     case.updated_at = now  # always an UPDATE of the case row: its version guards concurrent actions
@@ -116,14 +117,14 @@ def set_status(session: Session, case: Case, status: CaseStatus, actor=None, opi
     """Change the status and record the transition (case, department, handler, status, opinion, time)."""
     case.status = int(status)
     audit.record(session, "status", case=case, actor=actor, status=int(status), opinion=opinion,
-                 department_code=case.department.code if case.department else None, detail=detail)
+                 department_code=versions.content(session, case.item_version_id).department_code, detail=detail)
 
 
 def _sync_tasks(session, case, workflow, calendar, now, actor) -> None:
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     open_rows = {row.task_uuid: row for row in session.scalars(
         select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))}
-    meta = case.item_version.user_tasks
+    meta = versions.content(session, case.item_version_id).user_tasks
     for uuid, row in open_rows.items():
         if uuid not in ready:  # interrupted by a boundary event or cancelled by the process
             row.state, row.completed_at = "cancelled", now

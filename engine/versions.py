@@ -1,0 +1,65 @@
+"""Published item versions as the runtime needs them, cached per process.
+
+A version never changes once published, so its guide, forms and task metadata are read from the
+database once per process and then served from memory: the hot paths (submitting, completing a task,
+waking a timer) do not decode the same large JSON columns again and again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from threading import Lock
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Department, Item, ItemVersion
+
+_MAX_CACHED = 512
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    id: int
+    item_id: int
+    item_code: str
+    item_name: str
+    department_id: int
+    department_code: str
+    version_no: int
+    spec_hash: str
+    guide: dict
+    forms: dict
+    user_tasks: dict
+    application_form: str
+
+    def form_schema(self, key: str | None) -> dict | None:
+        form = self.forms.get(key) if key else None
+        return form["schema"] if form else None
+
+
+_cache: dict[int, VersionContent] = {}
+_lock = Lock()
+
+
+def content(session: Session, version_id: int) -> VersionContent:
+    """The immutable content of one item version."""
+    found = _cache.get(version_id)
+    if found is not None:
+        return found
+    row = session.execute(
+        select(ItemVersion.id, ItemVersion.item_id, Item.code, Item.name, Item.department_id, Department.code,
+               ItemVersion.version_no, ItemVersion.spec_hash, ItemVersion.guide, ItemVersion.forms,
+               ItemVersion.user_tasks, ItemVersion.application_form)
+        .join(Item, Item.id == ItemVersion.item_id).join(Department, Department.id == Item.department_id)
+        .where(ItemVersion.id == version_id)).one()
+    found = VersionContent(*row)
+    with _lock:
+        if len(_cache) >= _MAX_CACHED:
+            _cache.clear()
+        _cache[version_id] = found
+    return found
+
+
+def current_version_id(session: Session, item_code: str) -> int | None:
+    """The version new applications for an item start on; None when the item is unknown or retired."""
+    return session.scalar(select(Item.current_version_id).where(Item.code == item_code, Item.retired_at.is_(None)))
