@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, versions
 from .calendar import WorkCalendar
 from .models import CalendarDay, Case
 from .status import FINAL, CaseStatus
@@ -25,7 +25,8 @@ _cache: dict = {"key": None, "calendar": None}
 
 def calendar_for(session: Session) -> WorkCalendar:
     """The working-day calendar with the administrators' overrides, rebuilt only when they change."""
-    key = tuple(session.execute(select(func.count(), func.max(CalendarDay.updated_at))).one())
+    key = (versions.database_key(session),
+           *session.execute(select(func.count(), func.max(CalendarDay.updated_at))).one())
     if _cache["key"] != key or _cache["calendar"] is None:
         overrides = {date.fromisoformat(row.day): row.is_workday for row in session.scalars(select(CalendarDay))}
         _cache["calendar"], _cache["key"] = WorkCalendar(overrides), key

@@ -69,7 +69,6 @@ def _create_case(db, version, case_no, code, application, applicant, name, kind,
                     title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
                     application=application, received_at=now, updated_at=now)
         session.add(case)
-        session.flush()
         audit.record(session, "submit", case=case, actor=agent or applicant, status=int(CaseStatus.RECEIVED),
                      department_code=version.department_code,
                      detail={"channel": channel, "item_version": version.id})
@@ -77,8 +76,8 @@ def _create_case(db, version, case_no, code, application, applicant, name, kind,
         start = workflow.get_next_task(spec_name="Start")
         start.data.update({"application": application,
                            "case": {"case_no": case_no, "item_code": version.item_code, "applicant_type": kind}})
-        progress.advance(session, case, workflow, calendar, agent or applicant)
-        return case.id
+        progress.advance(session, case, workflow, calendar, agent or applicant, fresh=True)
+    return case.id
 
 
 def _lock_case_of_task(session: Session, task_id: int) -> tuple[HumanTask, Case]:

@@ -83,30 +83,33 @@ def _describe(exc: Exception) -> str:
     return where + str(exc).splitlines()[0]
 
 
-def advance(session: Session, case: Case, workflow, calendar: WorkCalendar, actor=None) -> None:
-    """Run the workflow forward and bring every indexed row of the case up to date. Saves the state."""
+def advance(session: Session, case: Case, workflow, calendar: WorkCalendar, actor=None, fresh: bool = False) -> None:
+    """Run the workflow forward and bring every indexed row of the case up to date. Saves the state.
+
+    `fresh` says the case is being created in this transaction: it has no rows to compare with yet."""
     now = clock.now()
     run_engine(case, workflow)
-    _sync_tasks(session, case, workflow, calendar, now, actor)
-    if workflow.is_completed():
-        _conclude(session, case, workflow, now, actor)
-    _sync_timers(session, case, workflow)
-    guide = versions.content(session, case.item_version_id).guide
-    level = case_clock.warning_level(case, guide, calendar, now)
-    if level != case.warning_level:
-        audit.record(session, "warning_level", case=case, status=case.status, detail={"from": case.warning_level,
-                                                                                        "to": level})
-        case.warning_level = level
-    _set_next_wake(session, case, guide, calendar, now)
-    save_workflow(session, case, workflow, now)
+    with session.no_autoflush:  # one UPDATE of the case row at commit, not one per query in between
+        _sync_tasks(session, case, workflow, calendar, now, actor, fresh)
+        if workflow.is_completed():
+            _conclude(session, case, workflow, now, actor)
+        timer_dues = _sync_timers(session, case, workflow, fresh)
+        guide = versions.content(session, case.item_version_id).guide
+        level = case_clock.warning_level(case, guide, calendar, now)
+        if level != case.warning_level:
+            audit.record(session, "warning_level", case=case, status=case.status,
+                         detail={"from": case.warning_level, "to": level})
+            case.warning_level = level
+        _set_next_wake(session, case, guide, calendar, now, timer_dues)
+        save_workflow(session, case, workflow, now, fresh)
 
 
-def save_workflow(session: Session, case: Case, workflow, now: datetime) -> None:
-    row = session.get(CaseWorkflow, case.id)
+def save_workflow(session: Session, case: Case, workflow, now: datetime, fresh: bool = False) -> None:
+    row = None if fresh else session.get(CaseWorkflow, case.id)
     state = workflow_store.dump(workflow)
     if row is None:
         spec_hash = versions.content(session, case.item_version_id).spec_hash
-        session.add(CaseWorkflow(case_id=case.id, spec_hash=spec_hash, state=state, updated_at=now))
+        session.add(CaseWorkflow(case=case, spec_hash=spec_hash, state=state, updated_at=now))
     else:
         row.state, row.updated_at = state, now
     case.updated_at = now  # always an UPDATE of the case row: its version guards concurrent actions
@@ -120,10 +123,9 @@ def set_status(session: Session, case: Case, status: CaseStatus, actor=None, opi
                  department_code=versions.content(session, case.item_version_id).department_code, detail=detail)
 
 
-def _sync_tasks(session, case, workflow, calendar, now, actor) -> None:
+def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = {row.task_uuid: row for row in session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))}
+    open_rows = {} if fresh else {row.task_uuid: row for row in open_task_rows(session, case)}
     meta = versions.content(session, case.item_version_id).user_tasks
     for uuid, row in open_rows.items():
         if uuid not in ready:  # interrupted by a boundary event or cancelled by the process
@@ -134,7 +136,7 @@ def _sync_tasks(session, case, workflow, calendar, now, actor) -> None:
             continue
         info = meta.get(task.task_spec.bpmn_id, {})
         group = info.get("group")
-        row = HumanTask(case_id=case.id, task_uuid=uuid, bpmn_id=task.task_spec.bpmn_id,
+        row = HumanTask(case=case, task_uuid=uuid, bpmn_id=task.task_spec.bpmn_id,
                         name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, group_code=group,
                         department_id=_department_of_group(session, group, case), form_key=info.get("form"),
                         case_step=info.get("case_step"), created_at=now,
@@ -143,6 +145,15 @@ def _sync_tasks(session, case, workflow, calendar, now, actor) -> None:
         audit.record(session, "task_created", case=case, detail={"task": row.bpmn_id, "name": row.name,
                                                                  "group": group})
         _on_task_ready(session, case, row, calendar, now, actor)
+
+
+def open_task_rows(session, case) -> list[HumanTask]:
+    """The case's open task rows as this transaction sees them.
+
+    Advancing runs without autoflush, so a row already finished in memory still matches `state = 'open'`
+    in the database: the state is checked again on the object."""
+    rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))
+    return [row for row in rows if row.state == "open"]
 
 
 def _department_of_group(session, group_code, case) -> int | None:
@@ -172,18 +183,23 @@ def _conclude(session, case, workflow, now, actor) -> None:
     if outcome in (CaseStatus.APPROVED, CaseStatus.APPROVED_TOLERATED, CaseStatus.DENIED):
         case.concluded_at = now
     case.warning_level = "normal"
-    for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open")):
+    for row in open_task_rows(session, case):
         row.state, row.completed_at = "cancelled", now
 
 
-def _sync_timers(session, case, workflow) -> None:
-    session.execute(delete(CaseTimer).where(CaseTimer.case_id == case.id))
+def _sync_timers(session, case, workflow, fresh) -> list[datetime]:
+    """Mirror the workflow's waiting timers into rows; return their due times."""
+    if not fresh:
+        session.execute(delete(CaseTimer).where(CaseTimer.case_id == case.id))
     if workflow.is_completed():
-        return
+        return []
+    dues = []
     for event in workflow.waiting_events():
         due = _as_datetime(event.value)
         if due is not None:
-            session.add(CaseTimer(case_id=case.id, name=event.name, event_type=event.event_type, due_at=due))
+            session.add(CaseTimer(case=case, name=event.name, event_type=event.event_type, due_at=due))
+            dues.append(due)
+    return dues
 
 
 def _as_datetime(value) -> datetime | None:
@@ -197,8 +213,8 @@ def _as_datetime(value) -> datetime | None:
     return None
 
 
-def _set_next_wake(session, case, guide, calendar, now) -> None:
-    candidates = [t.due_at for t in session.new if isinstance(t, CaseTimer) and t.case_id == case.id]
+def _set_next_wake(session, case, guide, calendar, now, timer_dues) -> None:
+    candidates = list(timer_dues)
     transition = case_clock.next_transition(case, guide, calendar, now)
     if transition is not None:
         candidates.append(transition)

@@ -37,13 +37,15 @@ class VersionContent:
         return form["schema"] if form else None
 
 
-_cache: dict[int, VersionContent] = {}
+# Keyed by database as well: a process may talk to several (tests, tools), each with its own ids.
+_cache: dict[tuple[str, int], VersionContent] = {}
 _lock = Lock()
 
 
 def content(session: Session, version_id: int) -> VersionContent:
     """The immutable content of one item version."""
-    found = _cache.get(version_id)
+    key = (database_key(session), version_id)
+    found = _cache.get(key)
     if found is not None:
         return found
     row = session.execute(
@@ -56,8 +58,13 @@ def content(session: Session, version_id: int) -> VersionContent:
     with _lock:
         if len(_cache) >= _MAX_CACHED:
             _cache.clear()
-        _cache[version_id] = found
+        _cache[key] = found
     return found
+
+
+def database_key(session: Session) -> str:
+    """Which database a session talks to, for per-database caches."""
+    return session.get_bind().url.render_as_string(hide_password=True)
 
 
 def current_version_id(session: Session, item_code: str) -> int | None:

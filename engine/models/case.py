@@ -72,6 +72,8 @@ class CaseWorkflow(Base):
     state: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime]
 
+    case: Mapped[Case] = relationship()
+
 
 class HumanTask(Base):
     """A clerk's or applicant's task: one row per ready user task, kept after completion for history."""
@@ -118,3 +120,5 @@ class CaseTimer(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     event_type: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(index=True)
+
+    case: Mapped[Case] = relationship()
