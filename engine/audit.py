@@ -10,7 +10,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from types import SimpleNamespace
+
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -29,30 +31,35 @@ def record(session: Session, action: str, *, case=None, actor=None, status: int 
 
 
 def seal_pending(session: Session, db) -> None:
-    """Append queued events to the chain. Called by `Database.write()` just before commit."""
+    """Append queued events to the chain. Called by `Database.write()` just before commit.
+
+    Written with one multi-row INSERT and one UPDATE of the head (no ORM objects): this runs in every
+    write transaction, so it is kept lean."""
     pending = session.info.pop("audit_pending", None)
     if not pending:
         return
     session.flush()  # cases created in this transaction need their ids
     # The head row serializes writers on PostgreSQL; SQLite write transactions are already exclusive.
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    seq, prev = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+                                .with_for_update()).one()
+    rows = []
     for entry in pending:
         case, actor = entry["case"], entry["actor"]
-        event = AuditEvent(
-            seq=head.seq + 1, created_at=clock.now(), action=entry["action"],
+        seq += 1
+        row = SimpleNamespace(
+            seq=seq, created_at=clock.now(), action=entry["action"],
             case_id=case.id if case is not None else None, case_no=case.case_no if case is not None else None,
             status=entry["status"], department_code=entry["department_code"],
             actor_id=actor.id if actor is not None else None,
             actor_name=actor.display_name if actor is not None else None,
-            opinion=entry["opinion"], detail=entry["detail"], prev_hash=head.hash, hash="",
-        )
-        event.hash = event_hash(event)
-        session.add(event)
-        head.seq, head.hash = event.seq, event.hash
-    session.flush()
+            opinion=entry["opinion"], detail=entry["detail"], prev_hash=prev)
+        row.hash = prev = event_hash(row)
+        rows.append(vars(row))
+    session.execute(insert(AuditEvent), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
 
 
-def event_hash(event: AuditEvent) -> str:
+def event_hash(event) -> str:
     """SHA-256 over the previous hash and a canonical JSON of the event's content."""
     body = [event.seq, event.created_at.isoformat(), event.action, event.case_id, event.case_no, event.status,
             event.department_code, event.actor_id, event.actor_name, event.opinion, event.detail, event.prev_hash]

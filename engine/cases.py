@@ -34,33 +34,34 @@ class Submitted:
 def submit(db: Database, item_code: str, application: dict, applicant: User | None = None, *,
            applicant_name: str | None = None, applicant_type: str | None = None,
            applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online") -> Submitted:
-    """Receive an application for the current version of an item: status 1 (已接件), workflow started."""
-    with db.read() as session:
-        version_id = versions.current_version_id(session, item_code)
-        if version_id is None:
-            raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
-        version = versions.content(session, version_id)
-    formdata.validate(version.form_schema(version.application_form), application, version.guide["name"])
+    """Receive an application for the current version of an item: status 1 (已接件), workflow started.
+
+    Validation happens inside the transaction but before anything is written, so bad input writes
+    nothing and the case starts on exactly the version its application was validated against."""
     name = applicant_name or (applicant.display_name if applicant else None)
     kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
     if not name:
         raise InvalidInput(_("请填写申请人名称。"), {"applicant_name": [_("请填写申请人名称。")]})
+    applicant_info = (name, kind, applicant_id_number or (applicant.id_number if applicant else None))
     for _attempt in range(MAX_SUBMIT_ATTEMPTS):
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
-            case_id = _create_case(db, version, case_no, code, application, applicant, name, kind,
-                                   applicant_id_number or (applicant.id_number if applicant else None), agent, channel)
+            case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel)
             return Submitted(case_id, case_no, code)
         except Conflict:
-            continue
+            continue  # the random case number was taken: draw another
     raise Conflict(_("系统繁忙，请稍后重新提交。"))
 
 
-def _create_case(db, version, case_no, code, application, applicant, name, kind, id_number, agent,
-                 channel) -> int:
-    """Insert the case on the very version its application was validated against, and start its workflow."""
+def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel) -> int:
+    name, kind, id_number = applicant_info
     now = clock.now()
     with db.write() as session:
+        version_id = versions.current_version_id(session, item_code)
+        if version_id is None:
+            raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
+        version = versions.content(session, version_id)
+        formdata.validate(version.form_schema(version.application_form), application, version.guide["name"])
         calendar = case_clock.calendar_for(session)
         case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code),
                     item_id=version.item_id, item_version_id=version.id, department_id=version.department_id,
