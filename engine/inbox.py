@@ -1,9 +1,16 @@
-"""Task inboxes, served from indexed `human_task` rows joined to their cases (never from workflows)."""
+"""Task inboxes, served from indexed `human_task` rows joined to their cases (never from workflows).
+
+An inbox is two queues: tasks claimed by me, and unclaimed tasks of my groups. Each is read through its
+own partial index (`ix_task_open_assignee`, `ix_task_queue`), already in order, and only as far as the
+page needs; the two are merged in Python. An OR of both conditions would make the database sort every
+open task of the groups for each page.
+"""
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from .models import Case, HumanTask, User
@@ -22,28 +29,37 @@ class InboxPage:
     groups: int     # unclaimed in my groups
 
 
-def _open_for(user_id: int, codes: list[str]):
-    # Two disjuncts, each served by its own partial index (ix_task_open_assignee, ix_task_open_group).
-    return and_(HumanTask.state == "open",
-                or_(HumanTask.assignee_id == user_id,
-                    and_(HumanTask.assignee_id.is_(None), HumanTask.group_code.in_(codes))))
+def claimed_by(user_id: int):
+    return select(HumanTask.created_at, HumanTask.id).where(HumanTask.state == "open", HumanTask.assignee_id == user_id)
 
 
-def inbox_query(user_id: int, codes: list[str]) -> Select:
-    return (select(HumanTask).join(HumanTask.case).options(contains_eager(HumanTask.case))
-            .where(_open_for(user_id, codes)).order_by(HumanTask.created_at, HumanTask.id))
+def unclaimed_in(codes: list[str]):
+    return select(HumanTask.created_at, HumanTask.id).where(
+        HumanTask.state == "open", HumanTask.assignee_id.is_(None), HumanTask.group_code.in_(codes))
+
+
+def _count(session: Session, query) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAGE_SIZE) -> InboxPage:
     """One page of the user's open tasks (claimed by them, or unclaimed in their groups), oldest first."""
     codes = group_codes(session, user)
     page = max(page, 1)
-    tasks = list(session.scalars(inbox_query(user.id, codes).limit(page_size).offset((page - 1) * page_size)))
-    mine = session.scalar(select(func.count()).select_from(HumanTask)
-                          .where(HumanTask.state == "open", HumanTask.assignee_id == user.id)) or 0
-    groups = session.scalar(select(func.count()).select_from(HumanTask)
-                            .where(HumanTask.state == "open", HumanTask.assignee_id.is_(None),
-                                   HumanTask.group_code.in_(codes))) or 0 if codes else 0
+    wanted = page * page_size
+    order = (HumanTask.created_at, HumanTask.id)
+    queues = [session.execute(claimed_by(user.id).order_by(*order).limit(wanted)).all()]
+    if codes:
+        queues.append(session.execute(unclaimed_in(codes).order_by(*order).limit(wanted)).all())
+    ids = [row.id for row in heapq.merge(*queues)][(page - 1) * page_size:wanted]
+    tasks = []
+    if ids:
+        rows = session.scalars(select(HumanTask).join(HumanTask.case).options(contains_eager(HumanTask.case))
+                               .where(HumanTask.id.in_(ids)))
+        by_id = {task.id: task for task in rows}
+        tasks = [by_id[i] for i in ids]
+    mine = _count(session, claimed_by(user.id))
+    groups = _count(session, unclaimed_in(codes)) if codes else 0
     total = mine + groups
     return InboxPage(tasks, total, page, max((total + page_size - 1) // page_size, 1), mine, groups)
 

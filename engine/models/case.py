@@ -75,6 +75,9 @@ class CaseWorkflow(Base):
     case: Mapped[Case] = relationship()
 
 
+QUEUE = "state = 'open' AND assignee_id IS NULL"
+
+
 class HumanTask(Base):
     """A clerk's or applicant's task: one row per ready user task, kept after completion for history."""
 
@@ -102,9 +105,10 @@ class HumanTask(Base):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
 
     __table_args__ = (
-        Index("ix_task_open_group", "group_code", "created_at", postgresql_where=text("state = 'open'"),
-              sqlite_where=text("state = 'open'")),
-        Index("ix_task_open_assignee", "assignee_id", "created_at", postgresql_where=text("state = 'open'"),
+        # The two queues of an inbox (engine/inbox.py): unclaimed tasks of a group, tasks claimed by a person.
+        Index("ix_task_queue", "group_code", "created_at", "id", postgresql_where=text(QUEUE),
+              sqlite_where=text(QUEUE)),
+        Index("ix_task_open_assignee", "assignee_id", "created_at", "id", postgresql_where=text("state = 'open'"),
               sqlite_where=text("state = 'open'")),
         Index("ix_task_case", "case_id"),
         Index("ix_task_done_by", "completed_by_id", "completed_at"),
