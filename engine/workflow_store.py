@@ -6,6 +6,7 @@ Every SpiffWorkflow serialization embeds the full spec; half the bytes of a smal
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -52,9 +53,17 @@ def load(state: str, spec_doc: str, script_engine) -> BpmnWorkflow:
     return workflow
 
 
-def new_workflow(spec_doc: str, script_engine) -> BpmnWorkflow:
-    """A fresh workflow from a stored spec document (no parsing of BPMN at run time)."""
+@lru_cache(maxsize=128)
+def _restored_specs(spec_doc: str) -> tuple:
+    # Spec objects are not changed by running workflows (SpiffWorkflow's own tests start many workflows
+    # from one parsed spec), so one restored copy per document serves every new case.
     specs = json.loads(spec_doc, cls=SERIALIZER.json_decoder_cls)
     spec = SERIALIZER.from_dict(specs["spec"])
     subprocess_specs = {name: SERIALIZER.from_dict(s) for name, s in specs["subprocess_specs"].items()}
-    return BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+    return spec, subprocess_specs
+
+
+def new_workflow(spec_doc: str, script_engine) -> BpmnWorkflow:
+    """A fresh workflow from a stored spec document (no parsing of BPMN at run time)."""
+    spec, subprocess_specs = _restored_specs(spec_doc)
+    return BpmnWorkflow(spec, dict(subprocess_specs), script_engine=script_engine)
