@@ -2,8 +2,11 @@
 from .audit import AuditEvent, AuditHead
 from .base import Base
 from .case import Case, CaseTimer, CaseWorkflow, HumanTask
+from .document import Document, DocumentCounter
+from .fee import FeeCharge
 from .item import Item, ItemVersion, ProcessSpec
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 
 __all__ = ["AuditEvent", "AuditHead", "Base", "CalendarDay", "Case", "CaseTimer", "CaseWorkflow", "Department",
-           "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "ProcessSpec", "User", "UserRole"]
+           "Document", "DocumentCounter", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion",
+           "ProcessSpec", "User", "UserRole"]
