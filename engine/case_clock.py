@@ -9,29 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from . import clock, versions
+from . import clock
 from .calendar import WorkCalendar
-from .models import CalendarDay, Case
+from .models import Case
 from .status import FINAL, CaseStatus
 
 PRE_REVIEW_LIMIT = 5  # working days to accept, refuse or ask for a supplement (行政许可法 第三十二条)
 JOINT_STATUTORY_LIMIT = 45
-
-_cache: dict = {"key": None, "calendar": None}
-
-
-def calendar_for(session: Session) -> WorkCalendar:
-    """The working-day calendar with the administrators' overrides, rebuilt only when they change."""
-    key = (versions.database_key(session),
-           *session.execute(select(func.count(), func.max(CalendarDay.updated_at))).one())
-    if _cache["key"] != key or _cache["calendar"] is None:
-        overrides = {date.fromisoformat(row.day): row.is_workday for row in session.scalars(select(CalendarDay))}
-        _cache["calendar"], _cache["key"] = WorkCalendar(overrides), key
-    return _cache["calendar"]
-
 
 def due_after(calendar: WorkCalendar, begin: datetime, limit: dict) -> datetime:
     """The deadline of a limit `{value, unit}` counted from the day after `begin` (working or natural days)."""

@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, case_clock, case_numbers, clock, formdata, progress, versions
+from . import audit, calendar_store, case_clock, case_numbers, clock, formdata, progress, versions
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -62,7 +62,7 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
             raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
         version = versions.content(session, version_id)
         formdata.validate(version.form_schema(version.application_form), application, version.guide["name"])
-        calendar = case_clock.calendar_for(session)
+        calendar = calendar_store.calendar_for(session)
         case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code),
                     item_id=version.item_id, item_version_id=version.id, department_id=version.department_id,
                     applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
@@ -134,7 +134,7 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         if not may_work_on(session, user, task, case):
             raise Forbidden(_("您无权办理该任务。"))
         now = clock.now()
-        calendar = case_clock.calendar_for(session)
+        calendar = calendar_store.calendar_for(session)
         workflow = progress.open_workflow(session, case, calendar)
         spiff_task = progress.spiff_task(workflow, task.task_uuid)
         if spiff_task is None or spiff_task.state != TaskState.READY:  # rows mirror the workflow; belt and braces
@@ -192,7 +192,7 @@ def withdraw(db: Database, case_id: int, user: User, reason: str = "") -> None:
                            CaseStatus.REVOKED):
             raise InvalidState(_("办件已结束，不能撤回。"))
         now = clock.now()
-        workflow = progress.open_workflow(session, case, case_clock.calendar_for(session))
+        workflow = progress.open_workflow(session, case, calendar_store.calendar_for(session))
         workflow.cancel()
         status = CaseStatus.WITHDRAWN_BEFORE_ACCEPT if case.accepted_at is None else CaseStatus.WITHDRAWN
         progress.set_status(session, case, status, user, reason or None)

@@ -15,7 +15,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, case_clock, clock, spiff_compat, versions, workflow_store  # noqa: F401  (spiff_compat patches)
+from . import audit, calendar_store, case_clock, clock, versions, workflow_store
+from . import spiff_compat  # noqa: F401  (patches SpiffWorkflow on import)
 from .calendar import WorkCalendar
 from .errors import WorkflowFault
 from .i18n import _
@@ -177,7 +178,7 @@ def _conclude(session, case, workflow, now, actor) -> None:
             if isinstance(t.task_spec, EndEvent)]
     outcome = outcome_of_end_event(ends[-1].task_spec.bpmn_id) if ends else CaseStatus.APPROVED
     if case.paused_at is not None:
-        case_clock.resume(case, case_clock.calendar_for(session), now)
+        case_clock.resume(case, calendar_store.calendar_for(session), now)
     if case.status not in FINAL or case.status != outcome:
         set_status(session, case, outcome, actor, detail={"end_event": ends[-1].task_spec.bpmn_id if ends else None})
     if outcome in (CaseStatus.APPROVED, CaseStatus.APPROVED_TOLERATED, CaseStatus.DENIED):

@@ -13,7 +13,7 @@ from typing import Callable
 
 from sqlalchemy import func, select
 
-from . import audit, case_clock, clock, progress
+from . import audit, calendar_store, clock, progress
 from .db import Database
 from .errors import WorkflowFault
 from .models import Case
@@ -52,7 +52,7 @@ def _wake_one(db: Database, at: datetime) -> int | None:
                                   .limit(1).with_for_update(skip_locked=True))
             if case is None:
                 return None
-            calendar = case_clock.calendar_for(session)
+            calendar = calendar_store.calendar_for(session)
             before = case.status
             workflow = progress.open_workflow(session, case, calendar)
             progress.advance(session, case, workflow, calendar)

@@ -108,3 +108,16 @@ def test_statutory_limit_in_natural_days_counts_weekends_too(db, users):
     assert limit["unit"] == "natural_day"
     expected = datetime(2026, 12, 4, tzinfo=SHANGHAI) + timedelta(days=limit["value"] + 1)
     assert case(db, case_id).statutory_due_at == expected
+
+
+def test_an_administrator_declared_day_off_moves_the_due_date(db, users):
+    from datetime import date
+
+    from engine import calendar_store
+
+    clock.travel_to(datetime(2026, 12, 4, 10, 0, tzinfo=SHANGHAI))  # a Friday
+    calendar_store.set_day(db, date(2026, 12, 9), False, "台风停工", users["admin"])
+    case_id = _submit(db, users)
+    _pre_review(db, users, case_id, decision="accept")
+    # Five working days without Wednesday 9 December: Mon 7, Tue 8, Thu 10, Fri 11, Mon 14.
+    assert case(db, case_id).promised_due_at == datetime(2026, 12, 15, 0, 0, tzinfo=SHANGHAI)

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from engine import case_clock, cases, progress
+from engine import calendar_store, cases, progress
 from engine.models import HumanTask
 from engine.status import CaseStatus
 
@@ -82,7 +82,7 @@ def test_planning_permit_departments_review_in_parallel_and_every_opinion_is_kep
     assert [t.bpmn_id for t in consolidate] == ["consolidate"]
     with db.read() as session:
         c = case(db, case_id)
-        calendar = case_clock.calendar_for(session)
+        calendar = calendar_store.calendar_for(session)
         workflow = progress.open_workflow(session, c, calendar)
     data = progress.spiff_task(workflow, consolidate[0].task_uuid).data
     for key, bpmn_id in (("opinion_planning", "review_planning"), ("opinion_fire", "review_fire"),

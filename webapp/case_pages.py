@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import case_clock
+from engine import calendar_store, case_clock
 from engine.models import AuditEvent, Case, Department
 from engine.status import FINAL, PAUSED, CaseStatus
 
@@ -63,7 +63,7 @@ def clock_view(session: Session, case: Case) -> ClockView | None:
     """The promised deadline and working days left, while the case is being handled; else None."""
     if case.status in FINAL or case.promised_due_at is None:
         return None
-    remaining = case_clock.remaining_workdays(case, case_clock.calendar_for(session))
+    remaining = case_clock.remaining_workdays(case, calendar_store.calendar_for(session))
     return ClockView(case.promised_due_at, remaining, case.paused_at is not None or case.status in PAUSED)
 
 
