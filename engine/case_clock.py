@@ -7,7 +7,7 @@ accepted from receipt.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from . import clock
 from .calendar import WorkCalendar

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import audit, clock, workflow_store
+from . import organisation as runtime_organisation
 from .bundles import Bundle, CheckReport, Organisation, check_paths
 from .bundles.forms import FormStore
 from .db import Database
@@ -43,6 +44,7 @@ def sync_organisation(session: Session, organisation: Organisation) -> None:
         row.name = group["name"]
         row.department_id = by_code[group["department"]].id if group.get("department") in by_code else None
     session.flush()
+    runtime_organisation.forget()
 
 
 def known_group_codes(db: Database) -> set[str]:

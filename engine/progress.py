@@ -15,12 +15,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_clock, clock, versions, workflow_store
+from . import audit, calendar_store, case_clock, clock, organisation, versions, workflow_store
 from . import spiff_compat  # noqa: F401  (patches SpiffWorkflow on import)
 from .calendar import WorkCalendar
 from .errors import WorkflowFault
 from .i18n import _
-from .models import Case, CaseTimer, CaseWorkflow, Department, Group, HumanTask, ProcessSpec
+from .models import Case, CaseTimer, CaseWorkflow, Department, HumanTask, ProcessSpec
 from .permissions import APPLICANT_GROUP
 from .scripting import ScriptError, make_script_engine, script_deadline
 from .status import FINAL, CaseStatus, outcome_of_end_event
@@ -160,7 +160,7 @@ def open_task_rows(session, case) -> list[HumanTask]:
 def _department_of_group(session, group_code, case) -> int | None:
     if group_code in (None, APPLICANT_GROUP):
         return case.department_id
-    return session.scalar(select(Group.department_id).where(Group.code == group_code)) or case.department_id
+    return organisation.group_departments(session).get(group_code) or case.department_id
 
 
 def _on_task_ready(session, case, row, calendar, now, actor) -> None:
