@@ -12,6 +12,7 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str
+    public_url: str | None = None  # the address the public reaches the portal at, printed in QR codes
 
     @property
     def uploads_dir(self) -> Path:
@@ -35,7 +36,7 @@ def _secret_key(data_dir: Path) -> str:
 
 
 def load_settings(**overrides) -> Settings:
-    """Read ONEWINDOW_DATA_DIR, DATABASE_URL and SECRET_KEY; create the data dir if needed."""
+    """Read ONEWINDOW_DATA_DIR, DATABASE_URL, SECRET_KEY, ONEWINDOW_PUBLIC_URL; create the data dir if needed."""
     data_dir = Path(overrides.get("data_dir") or os.environ.get("ONEWINDOW_DATA_DIR") or "instance").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     url = overrides.get("database_url") or os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'onewindow.sqlite3'}"
@@ -43,7 +44,8 @@ def load_settings(**overrides) -> Settings:
         # psycopg 3 is the driver we ship; plain URLs from ops people should just work.
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     secret = overrides.get("secret_key") or _secret_key(data_dir)
-    settings = Settings(data_dir=data_dir, database_url=url, secret_key=secret)
+    public_url = (overrides.get("public_url") or os.environ.get("ONEWINDOW_PUBLIC_URL") or "").rstrip("/") or None
+    settings = Settings(data_dir=data_dir, database_url=url, secret_key=secret, public_url=public_url)
     settings.uploads_dir.mkdir(exist_ok=True)
     settings.documents_dir.mkdir(exist_ok=True)
     return settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-from engine import case_numbers
+from engine import case_numbers, notices
 
 from .. import case_pages
 from ..extensions import db
@@ -46,3 +46,12 @@ def status_lookup():
     return render_template("portal/status.html", case_no=case_no, case=case, message=None,
                            timeline=case_pages.status_timeline(db.session, case),
                            clock=case_pages.clock_view(db.session, case))
+
+
+def verify_document(code: str):
+    """Anyone holding a document checks it by the code under its QR code: number, kind, date, item and
+    the masked holder. An unknown code is 404; a revoked document says so (410)."""
+    found = notices.verify(db.session, code[:MAX_CODE_LENGTH])
+    if found is None:
+        return render_template("portal/verify.html", found=None), 404
+    return render_template("portal/verify.html", found=found), (200 if found.valid else 410)
