@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 VENDOR := webapp/static/vendor
 export ONEWINDOW_DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: help venv static browser db run test test-sqlite test-postgresql bench check clean
+.PHONY: help venv static fonts browser db run test test-sqlite test-postgresql bench check clean
 
 help:
 	@echo "make run    - install, create the SQLite database with sample items and demo data, start on :5000"
@@ -35,12 +35,21 @@ $(VENDOR)/.stamp: node_modules/.stamp
 
 static: $(VENDOR)/.stamp
 
-# Browser journeys drive Debian's chromium (Playwright's own browser download does not work here).
-browser:
+# Debian packages: the PDF font (fonts-wqy-microhei is TrueType; reportlab cannot read the CFF outlines of
+# fonts-noto-cjk) for `make run` and the tests, and chromium for browser journeys (Playwright's own browser
+# download does not work here). Installed when we are root; otherwise we say what will not work.
+PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+APT_INSTALL = apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+fonts:
+	@if [ -f $(PDF_FONT) ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's fonts-wqy-microhei for PDF documents..."; $(APT_INSTALL) fonts-wqy-microhei >/dev/null; \
+	else echo "fonts-wqy-microhei is not installed (apt-get install fonts-wqy-microhei): PDF documents will not render."; fi
+
+browser: fonts
 	@if command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium and CJK fonts for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		echo "Installing Debian's chromium for the browser tests..."; $(APT_INSTALL) chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium is not installed (apt-get install chromium fonts-noto-cjk): browser tests will be skipped."; fi
 
 db: venv
@@ -50,7 +59,7 @@ db: venv
 		$(BIN)/onewindow demo --cases 12 && touch "$(ONEWINDOW_DATA_DIR)/.demo-loaded"; \
 	else $(BIN)/onewindow demo --cases 0; fi
 
-run: venv static db
+run: venv static fonts db
 	$(BIN)/onewindow serve --host 127.0.0.1 --port 5000
 
 check: venv

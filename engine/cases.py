@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_clock, case_numbers, clock, formdata, progress, versions
+from . import audit, calendar_store, case_clock, case_numbers, clock, fees, formdata, progress, versions
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -119,7 +119,10 @@ def unclaim(db: Database, task_id: int, user: User) -> None:
 
 
 def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
-    """Submit a task's form: validated against its JSON Schema, then the workflow moves on."""
+    """Submit a task's form: validated against its JSON Schema, then the workflow moves on.
+
+    A completion that would conclude the case as approved while a fee is still due is refused
+    (`InvalidState`) and writes nothing."""
     with db.read() as session:
         task = session.get(HumanTask, task_id)
         if task is None:
@@ -151,6 +154,7 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
                      detail={"task": task.bpmn_id, "name": task.name, "decision": task.decision})
         _apply_case_step(session, case, task, submission, calendar, now, user)
         progress.advance(session, case, workflow, calendar, user)
+        fees.require_settled(session, case)  # concluding approved with a fee due: the whole action rolls back
 
 
 def _apply_case_step(session, case, task, submission, calendar, now, user) -> None:
@@ -170,6 +174,8 @@ def _apply_case_step(session, case, task, submission, calendar, now, user) -> No
                             {"supplement_fields": submission.get("supplement_fields"),
                              "supplement_materials": submission.get("supplement_materials")}
                             if status == CaseStatus.SUPPLEMENT_REQUESTED else None)
+        if status == CaseStatus.ACCEPTED:
+            fees.charge(session, case, user)  # the item's fee standards become the case's fees
     elif step == "supplement":
         case_clock.resume(case, calendar, now)
         case.supplement_due_at = None

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from . import cases
+from . import cases, fees
 from .accounts import create_user, find_user
 from .db import Database
-from .models import HumanTask, Item, User
+from .models import Case, HumanTask, Item, User
 from .permissions import (ADMIN, AGENT, ANALYST, APPLICANT, CLERK, CONTENT_EDITOR, DEPT_ADMIN, REVIEWER,
-                          SECTION_HEAD, SUPERVISOR, may_work_on)
+                          SECTION_HEAD, SUPERVISOR, may_collect_fees, may_work_on)
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -125,6 +125,27 @@ def _advance_one(db: Database, case_id: int) -> bool:
         return False
     cases.complete(db, task.id, worker, approving_answer(db, task))
     return True
+
+
+def pay_fees(db: Database, case_id: int) -> int:
+    """Pay every fee still due on a case the way a window clerk would: the receipt of each bank or window
+    payment recorded one by one, ticket fees settled together under one receipt. Returns how many."""
+    with db.read() as session:
+        due = fees.unpaid(session, case_id)
+        if not due:
+            return 0
+        case = session.get(Case, case_id)
+        staff = session.scalars(select(User).where(User.kind == "staff").order_by(User.id)).all()
+        clerk = next((u for u in staff if CLERK in u.role_names and may_collect_fees(session, u, case)), None)
+    if clerk is None:
+        raise LookupError(f"no clerk collects the fees of case {case_id}")
+    for fee in due:
+        if fee.payment != fees.TICKET:
+            fees.record_payment(db, fee.id, clerk, f"PJ{fee.id:010d}")
+    tickets = [fee.id for fee in due if fee.payment == fees.TICKET]
+    if tickets:
+        fees.settle_tickets(db, tickets, clerk, f"LP{min(tickets):010d}")
+    return len(due)
 
 
 def approving_answer(db: Database, task: HumanTask) -> dict:

@@ -28,6 +28,7 @@ ROLE_LABELS = {
 }
 STAFF_ROLES = frozenset({CLERK, REVIEWER, SECTION_HEAD, SUPERVISOR, ANALYST, CONTENT_EDITOR, DEPT_ADMIN, ADMIN})
 WORKBENCH_ROLES = frozenset({CLERK, REVIEWER, SECTION_HEAD})
+FEE_ROLES = frozenset({CLERK, SECTION_HEAD})  # collect and record fees at the window
 APPLICANT_GROUP = "applicant"  # reserved candidate group: the case's own applicant
 
 # Areas of the web app and the roles that open them.
@@ -87,3 +88,23 @@ def may_view_case(session: Session, user: User | None, case: Case) -> bool:
 
 def may_reassign(user: User) -> bool:
     return bool(user.role_names & {SECTION_HEAD, SUPERVISOR, ADMIN})
+
+
+def fee_departments(session: Session, user: User | None) -> set[int]:
+    """Departments whose fees the user collects: their own, and those of their groups (a centre's
+    window serves the departments stationed there). Empty for anyone not a clerk or section head."""
+    if user is None or not user.is_active or not user.role_names & FEE_ROLES:
+        return set()
+    rows = session.scalars(select(Group.department_id).join(GroupMember, GroupMember.group_id == Group.id)
+                           .where(GroupMember.user_id == user.id, Group.department_id.is_not(None)))
+    return set(rows) | ({user.department_id} if user.department_id else set())
+
+
+def may_collect_fees(session: Session, user: User | None, case: Case) -> bool:
+    """May the user record payments (and settle tickets) of this case's fees?"""
+    return case.department_id in fee_departments(session, user)
+
+
+def may_waive_fees(session: Session, user: User | None, case: Case) -> bool:
+    """Waiving a waivable fee (减免) is a section head's decision, in the case's department."""
+    return user is not None and SECTION_HEAD in user.role_names and may_collect_fees(session, user, case)

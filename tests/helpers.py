@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine import demo
-from engine.models import AuditEvent, Case, CaseTimer, HumanTask, Item, ItemVersion
+from engine.errors import InvalidState
+from engine.models import AuditEvent, Case, CaseTimer, Document, HumanTask, Item, ItemVersion
 
 
 def item_code(db, stem: str) -> str:
@@ -17,6 +18,12 @@ def item_code(db, stem: str) -> str:
 def case(db, case_id: int) -> Case:
     with db.read() as session:
         return session.get(Case, case_id)
+
+
+def documents(db, case_id: int) -> list[Document]:
+    """The numbered documents issued on a case, in issuing order."""
+    with db.read() as session:
+        return list(session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)))
 
 
 def open_tasks(db, case_id: int) -> list[HumanTask]:
@@ -75,7 +82,8 @@ def worker_for(db, task: HumanTask, users: dict):
 
 def drive(db, users, case_id: int, answers: dict | None = None, max_steps: int | None = None) -> list[str]:
     """Complete open tasks one by one until none is left (or `max_steps` are done); `answers` maps a task's
-    bpmn id to form fields. Returns the bpmn ids completed, in order."""
+    bpmn id to form fields. Fees still due when the case would conclude are paid as a clerk would
+    (`demo.pay_fees`). Returns the bpmn ids completed, in order."""
     answers = answers or {}
     done = []
     from engine import cases as case_actions
@@ -85,8 +93,37 @@ def drive(db, users, case_id: int, answers: dict | None = None, max_steps: int |
         if not tasks:
             return done
         task = tasks[0]
-        case_actions.complete(db, task.id, worker_for(db, task, users), answer(db, task, **answers.get(task.bpmn_id, {})))
+        worker, data = worker_for(db, task, users), answer(db, task, **answers.get(task.bpmn_id, {}))
+        try:
+            case_actions.complete(db, task.id, worker, data)
+        except InvalidState:
+            # Refused for unpaid fees: the window records the payments, as a clerk would, and tries again.
+            if not demo.pay_fees(db, case_id):
+                raise
+            case_actions.complete(db, task.id, worker, data)
         done.append(task.bpmn_id)
     if max_steps:
         return done
     raise AssertionError(f"case {case_id} did not finish in {max_steps} steps: {done}")
+
+
+def race(*actions):
+    """Run the actions at the same instant in threads; return what each returned or raised, in order."""
+    import threading
+
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(i, action):
+        barrier.wait()
+        try:
+            results[i] = action()
+        except Exception as exc:  # collected and asserted by the test
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

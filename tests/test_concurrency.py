@@ -1,5 +1,4 @@
 """Two people acting on one case at the same moment: exactly one wins, the other is told, nothing is half-written."""
-import threading
 
 from sqlalchemy import func, select
 
@@ -7,27 +6,7 @@ from engine import cases
 from engine.errors import Conflict
 from engine.models import AuditEvent, HumanTask
 
-from .helpers import answer, application, item_code, only_open_task
-
-
-def _race(*actions):
-    """Run the actions at the same instant in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(i, action):
-        barrier.wait()
-        try:
-            results[i] = action()
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
+from .helpers import answer, application, item_code, only_open_task, race
 
 
 def _submitted_case(db, users):
@@ -43,7 +22,7 @@ def test_two_clerks_completing_one_task_one_wins_the_other_gets_a_conflict(db, u
     with db.write() as session:
         other = create_user(session, "clerk2", "pw-123456", "李窗口", roles=("clerk",), department="dm_center",
                             groups=(task.group_code,))
-    results = _race(lambda: cases.complete(db, task.id, users["clerk"], data),
+    results = race(lambda: cases.complete(db, task.id, users["clerk"], data),
                     lambda: cases.complete(db, task.id, other, data))
     conflicts = [r for r in results if isinstance(r, Conflict)]
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "NoneType"], results
@@ -63,7 +42,7 @@ def test_two_clerks_claiming_one_task_only_one_gets_it(db, users):
     with db.write() as session:
         other = create_user(session, "clerk2", "pw-123456", "李窗口", roles=("clerk",), department="dm_center",
                             groups=(task.group_code,))
-    results = _race(lambda: cases.claim(db, task.id, users["clerk"]), lambda: cases.claim(db, task.id, other))
+    results = race(lambda: cases.claim(db, task.id, users["clerk"]), lambda: cases.claim(db, task.id, other))
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "NoneType"], results
     with db.read() as session:
         assignee = session.get(HumanTask, task.id).assignee_id

@@ -20,7 +20,9 @@ ACTION_LABELS = {
     "submit": _l("提交申请"), "status": _l("状态变更"), "claim": _l("签收任务"), "unclaim": _l("退回任务"),
     "complete": _l("办理任务"), "task_created": _l("生成任务"), "task_cancelled": _l("任务取消"),
     "reassign": _l("改派任务"), "warning_level": _l("预警等级变化"), "wake": _l("定时器触发"),
-    "workflow_fault": _l("流程运行出错"),
+    "workflow_fault": _l("流程运行出错"), "document_issued": _l("出具文书"), "document_revoked": _l("撤销文书"),
+    "fees_charged": _l("核定收费"), "fee_paid": _l("登记缴费"), "tickets_settled": _l("拉票结算"),
+    "fee_waived": _l("减免费用"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 
 from engine import cases
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, InvalidState
 from engine.models import HumanTask, User
 
 from . import formrender
@@ -20,7 +20,8 @@ def task_form_spec(task: HumanTask) -> dict | None:
 
 def complete_from_request(task: HumanTask, user: User) -> formrender.Submission | None:
     """Complete `task` with the POSTed form. Returns the submission to show again if it is not valid,
-    None once the engine has completed the task. Conflicts and refusals propagate as engine errors."""
+    None once the engine has completed the task. A refusal of the case's state (fees still due) comes back
+    on the form; conflicts and permission refusals propagate as engine errors."""
     submission = formrender.read(task_form_spec(task), request.form)
     if not submission.ok:
         return submission
@@ -28,5 +29,8 @@ def complete_from_request(task: HumanTask, user: User) -> formrender.Submission 
         cases.complete(engine_db(), task.id, user, submission.data)
     except InvalidInput as exc:
         submission.errors = exc.errors or {"": [exc.message]}
+        return submission
+    except InvalidState as exc:  # e.g. fees still due: said above the form, the answers kept
+        submission.errors = {"": [exc.message]}
         return submission
     return None

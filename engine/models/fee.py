@@ -5,9 +5,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
+from .case import Case
+from .organisation import User
 
 
 class FeeCharge(Base):
@@ -28,5 +30,8 @@ class FeeCharge(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     waiver_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+    case: Mapped[Case] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
 
     __table_args__ = (Index("ix_fee_case", "case_id"), Index("ix_fee_status_payment", "status", "payment"))

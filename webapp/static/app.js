@@ -43,7 +43,7 @@
   }
 
   function enhance(root) {
-    root.querySelectorAll("[data-action='add-row'], [data-action='remove-row']").forEach(function (button) {
+    root.querySelectorAll("[data-action='add-row'], [data-action='remove-row'], [data-action='print']").forEach(function (button) {
       button.hidden = false;
     });
   }
@@ -56,6 +56,8 @@
     } else if (button.dataset.action === "remove-row") {
       var row = button.closest("[data-row]");
       if (row) { row.remove(); }
+    } else if (button.dataset.action === "print") {
+      window.print();
     }
   });
 

@@ -9,7 +9,7 @@ from engine import cases
 from engine import inbox as inboxes
 from engine.errors import Forbidden
 from engine.models import Group, HumanTask
-from engine.permissions import may_view_case, may_work_on
+from engine.permissions import fee_departments, may_view_case, may_work_on
 
 from .. import case_pages, formrender
 from ..access import area_required, signed_in
@@ -28,18 +28,19 @@ def inbox():
     groups = {}
     if codes:
         groups = dict(db.session.execute(select(Group.code, Group.name).where(Group.code.in_(codes))).all())
-    return render_template("workbench/inbox.html", result=result, groups=groups, me=signed_in())
+    return render_template("workbench/inbox.html", result=result, groups=groups, me=signed_in(),
+                           collects_fees=bool(fee_departments(db.session, signed_in())))
 
 
 @area_required("workbench")
 def task(task_id: int):
-    found, case = _load(task_id)
+    found, case = load_task(task_id)
     return _render_task(found, case)
 
 
 @area_required("workbench")
 def claim(task_id: int):
-    _load(task_id)
+    load_task(task_id)
     cases.claim(engine_db(), task_id, signed_in())
     flash(_("已签收，该任务只在您的待办中显示。"), "success")
     return redirect(url_for(".task", task_id=task_id))
@@ -47,7 +48,7 @@ def claim(task_id: int):
 
 @area_required("workbench")
 def unclaim(task_id: int):
-    _load(task_id)
+    load_task(task_id)
     cases.unclaim(engine_db(), task_id, signed_in())
     flash(_("已退回，该任务回到组内待办。"), "info")
     return redirect(url_for(".inbox"))
@@ -55,7 +56,7 @@ def unclaim(task_id: int):
 
 @area_required("workbench")
 def complete(task_id: int):
-    found, case = _load(task_id)
+    found, case = load_task(task_id)
     submission = complete_from_request(found, signed_in())
     if submission is not None:
         return _render_task(found, case, submission), 400
@@ -63,7 +64,7 @@ def complete(task_id: int):
     return redirect(url_for(".inbox"))
 
 
-def _load(task_id: int):
+def load_task(task_id: int):
     """The task and its case, if the signed-in person may see them."""
     found = db.session.get(HumanTask, task_id)
     if found is None:
