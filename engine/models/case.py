@@ -76,6 +76,7 @@ class CaseWorkflow(Base):
 
 
 QUEUE = "state = 'open' AND assignee_id IS NULL"
+CLAIMED = "state = 'open' AND assignee_id IS NOT NULL"  # disjoint from QUEUE: each query has one index
 
 
 class HumanTask(Base):
@@ -108,8 +109,8 @@ class HumanTask(Base):
         # The two queues of an inbox (engine/inbox.py): unclaimed tasks of a group, tasks claimed by a person.
         Index("ix_task_queue", "group_code", "created_at", "id", postgresql_where=text(QUEUE),
               sqlite_where=text(QUEUE)),
-        Index("ix_task_open_assignee", "assignee_id", "created_at", "id", postgresql_where=text("state = 'open'"),
-              sqlite_where=text("state = 'open'")),
+        Index("ix_task_open_assignee", "assignee_id", "created_at", "id", postgresql_where=text(CLAIMED),
+              sqlite_where=text(CLAIMED)),
         Index("ix_task_case", "case_id"),
         Index("ix_task_done_by", "completed_by_id", "completed_at"),
     )
