@@ -72,6 +72,7 @@ def parse_args(argv=None):
 
 def _terminate(signum, _frame):
     # Turn SIGTERM / SIGHUP into an exception so every `finally` (dropping the temp databases) runs.
+    print(f"\nstopped by signal {signum}; removing the temporary databases", file=sys.stderr, flush=True)
     raise SystemExit(128 + signum)
 
 
@@ -172,7 +173,8 @@ def _version(db, backend, results) -> None:
 def main(argv=None) -> int:
     started = time.perf_counter()
     signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGHUP, _terminate)
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # respect nohup
+        signal.signal(signal.SIGHUP, _terminate)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = parse_args(argv)
 
