@@ -202,11 +202,11 @@ def run(db, backend: str, results: Results, n_timers: int, spread_seconds: float
                        f"due {n_timers / spread_seconds:.0f}/s, fired {len(woken) / max(span, 1e-9):.0f}/s, {service_ms:.1f} ms in txn",
                        f"target p99 < {TARGET_P99_S:.0f} s, 0 dup", ok,
                        [f"{n_timers} timers due over {spread_seconds:.0f} s; {len(woken)} fired, {len(missing)} missing, "
-                        f"{duplicates} duplicate firings, {early} early, {wake_events} wake transactions; "
+                        f"{duplicates} duplicate firings, {early} early, {wake_events} wake events; "
                         f"setup (engine submits) {setup_seconds:.1f} s",
                         f"last firing {(max(woken.values()) - last_due).total_seconds():.2f} s after the last due time; "
                         f"stopped {(drain_end - last_due).total_seconds():.1f} s after it"]
-                       + ([f"the scheduler fell behind: it fires one case per transaction, one after another, at "
+                       + ([f"the scheduler fell behind: it fired "
                            f"about {len(woken) / max(span, 1e-9):.0f}/s, fewer than the {n_timers / spread_seconds:.0f}/s "
                            f"falling due"] if len(woken) / max(span, 1e-9) < 0.95 * n_timers / spread_seconds else [])))
     results.add(Figure(backend, "timer_duplicates", "duplicate firings", f"{duplicates}",

@@ -8,6 +8,7 @@ process reschedules at once; cases written by other processes are picked up with
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import datetime, timedelta
 
@@ -22,11 +23,24 @@ MAX_SLEEP_SECONDS = 30
 JOB_ID = "onewindow-wake"
 
 
+def default_workers(db: Database) -> int:
+    """Threads that wake due cases side by side: SQLite writes one transaction at a time, so one there;
+    on PostgreSQL `FOR UPDATE SKIP LOCKED` hands each thread its own batch and they overlap their round
+    trips (`ONEWINDOW_TIMER_WORKERS`, default 2)."""
+    if not db.is_postgresql:
+        return 1
+    try:
+        return max(1, int(os.environ.get("ONEWINDOW_TIMER_WORKERS", "2")))
+    except ValueError:
+        return 2
+
+
 class WakeScheduler:
     """Runs `timers.fire_due` at the earliest due time; `blocking=True` for the stand-alone process."""
 
-    def __init__(self, db: Database, blocking: bool = False):
+    def __init__(self, db: Database, blocking: bool = False, workers: int | None = None):
         self.db = db
+        self.workers = workers or default_workers(db)
         cls = BlockingScheduler if blocking else BackgroundScheduler
         self.scheduler = cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
                                                           "misfire_grace_time": None})
@@ -53,13 +67,22 @@ class WakeScheduler:
         self._plan(at)
 
     def _run(self) -> None:
+        helpers = [threading.Thread(target=self._fire, name=f"onewindow-wake-{i}", daemon=True)
+                   for i in range(1, self.workers)]
+        for thread in helpers:
+            thread.start()
+        self._fire()
+        for thread in helpers:
+            thread.join()
+        self._plan(timers.next_due(self.db))
+
+    def _fire(self) -> None:
         try:
             woken = timers.fire_due(self.db)
             if woken:
                 log.info("woke %d case(s)", woken)
         except Exception:  # keep the scheduler alive; the next pass retries
             log.exception("timer pass failed")
-        self._plan(timers.next_due(self.db))
 
     def _plan(self, due: datetime | None) -> None:
         now = clock.now()

@@ -90,3 +90,45 @@ def only_error(report, element_id=None, fragment="", file=None) -> Problem:
              and (file is None or p.file == file)]
     assert found, "\n".join(p.format() for p in report.problems)
     return found[0]
+
+
+TEST_ITEM = """
+code: {code}
+name: {name}
+item_type: 行政许可
+department: dm_construction
+implementing_body: 斗门区住房和城乡建设局
+level: county
+service_objects: [法人]
+case_kind: promised
+statutory_limit: {{value: 20}}
+promised_limit: {{value: 10}}
+process: {stem}
+application_form: apply
+notice_prefix: 斗建试
+materials:
+  - {{id: m1, name: 申请表, required: true}}
+"""
+
+
+def deploy_test_item(db, tmp_path: Path, stem: str, code: str, name: str, diagram: str) -> str:
+    """Deploy a one-item bundle of the construction department on the sample organisation:
+    `processes/<stem>.*`, an application form with one `name` field, and the common pre-review form.
+    Returns the item code."""
+    from engine.catalogue import load_items  # engine imports stay out of the checker-only tests
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "processes").mkdir()
+    (tmp_path / "processes" / "organisation.yaml").write_bytes((root / "processes" / "organisation.yaml").read_bytes())
+    (tmp_path / "processes" / f"{stem}.item.yaml").write_text(TEST_ITEM.format(code=code, name=name, stem=stem),
+                                                                    encoding="utf-8")
+    (tmp_path / "processes" / f"{stem}.bpmn").write_text(diagram, encoding="utf-8")
+    (tmp_path / "forms" / "common").mkdir(parents=True)
+    (tmp_path / "forms" / stem).mkdir()
+    (tmp_path / "forms" / "common" / "pre_review.schema.json").write_bytes(
+        (root / "forms" / "common" / "pre_review.schema.json").read_bytes())
+    apply = {"type": "object", "properties": {"name": {"type": "string", "title": "名称"}}, "examples": [{"name": "甲"}]}
+    (tmp_path / "forms" / stem / "apply.schema.json").write_text(json.dumps(apply, ensure_ascii=False))
+    report, deployed = load_items(db, tmp_path)
+    assert report.ok, "\n".join(p.format() for p in report.problems)
+    return deployed[0].item_code

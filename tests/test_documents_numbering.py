@@ -1,19 +1,14 @@
 """Document numbers: one gap-free series per department, year and kind, safe under concurrent issuing."""
-import json
-import shutil
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from engine import cases, clock
-from engine.catalogue import load_items
 from engine.errors import WorkflowFault
 
-from .bundle_fixtures import NAMESPACES
+from .bundle_fixtures import NAMESPACES, deploy_test_item
 from .helpers import answer, application, documents, item_code, only_open_task, race, worker_for
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _submit(db, users, stem="construction_permit"):
@@ -63,23 +58,6 @@ def test_two_acceptances_at_the_same_instant_get_distinct_consecutive_numbers(db
     assert numbers == [f"斗建施受〔{year}〕0001号", f"斗建施受〔{year}〕0002号"]
 
 
-FAULTY_ITEM = """
-code: TEST-FAULT-001
-name: 故障演示事项
-item_type: 行政许可
-department: dm_construction
-implementing_body: 斗门区住房和城乡建设局
-level: county
-service_objects: [法人]
-case_kind: promised
-statutory_limit: {value: 20}
-promised_limit: {value: 10}
-process: faulty
-application_form: apply
-notice_prefix: 斗建试
-materials:
-  - {id: m1, name: 申请表, required: true}
-"""
 FAULTY_DIAGRAM = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions {NAMESPACES} id="defs_faulty" targetNamespace="urn:test">
   <bpmn:process id="faulty" isExecutable="true">
@@ -102,19 +80,7 @@ FAULTY_DIAGRAM = f"""<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture
 def faulty_item(db, tmp_path) -> str:
     """An item of the construction department whose diagram fails right after acceptance."""
-    (tmp_path / "processes").mkdir()
-    shutil.copyfile(ROOT / "processes" / "organisation.yaml", tmp_path / "processes" / "organisation.yaml")
-    (tmp_path / "processes" / "faulty.item.yaml").write_text(FAULTY_ITEM, encoding="utf-8")
-    (tmp_path / "processes" / "faulty.bpmn").write_text(FAULTY_DIAGRAM, encoding="utf-8")
-    (tmp_path / "forms" / "common").mkdir(parents=True)
-    (tmp_path / "forms" / "faulty").mkdir()
-    shutil.copyfile(ROOT / "forms" / "common" / "pre_review.schema.json",
-                    tmp_path / "forms" / "common" / "pre_review.schema.json")
-    apply = {"type": "object", "properties": {"name": {"type": "string", "title": "名称"}}, "examples": [{"name": "甲"}]}
-    (tmp_path / "forms" / "faulty" / "apply.schema.json").write_text(json.dumps(apply, ensure_ascii=False))
-    report, deployed = load_items(db, tmp_path)
-    assert report.ok, "\n".join(p.format() for p in report.problems)
-    return deployed[0].item_code
+    return deploy_test_item(db, tmp_path, "faulty", "TEST-FAULT-001", "故障演示事项", FAULTY_DIAGRAM)
 
 
 def test_an_action_that_fails_after_drawing_a_number_leaves_no_gap(db, users, faulty_item):

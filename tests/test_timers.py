@@ -8,9 +8,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from engine import cases, clock, timers
-from engine.models import HumanTask
+from engine.models import AuditEvent, Case, HumanTask
 from engine.scheduler import WakeScheduler
 
+from .bundle_fixtures import NAMESPACES, deploy_test_item
 from .helpers import answer, application, item_code, only_open_task, open_tasks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -87,3 +88,46 @@ def test_two_scheduler_processes_fire_each_timer_exactly_once(db, users, databas
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.group_code.like("%_head"))) \
             == len(case_ids)
+
+
+FRAGILE_DIAGRAM = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions {NAMESPACES} id="defs_fragile" targetNamespace="urn:test">
+  <bpmn:process id="fragile" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="handle" name="办理" camunda:formKey="pre_review" camunda:candidateGroups="dm_construction_window"/>
+    <bpmn:boundaryEvent id="late" name="超时" attachedToRef="handle">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:scriptTask id="divide" name="计算"><bpmn:script>ratio = 1 / (0 if application["name"] == "坏" else 1)</bpmn:script></bpmn:scriptTask>
+    <bpmn:userTask id="urge" name="督办" camunda:formKey="pre_review" camunda:candidateGroups="dm_construction_window"/>
+    <bpmn:endEvent id="end_approved" name="通过"/>
+    <bpmn:endEvent id="end_approved_late" name="督办后通过"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handle"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="end_approved"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="divide"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="divide" targetRef="urge"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="urge" targetRef="end_approved_late"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_diagram_failing_in_a_batch_is_parked_alone_and_the_others_fire(db, users, tmp_path):
+    # Its timer path divides by zero for the application named 坏.
+    code = deploy_test_item(db, tmp_path, "fragile", "TEST-TIMER-FAULT-001", "定时器故障演示事项", FRAGILE_DIAGRAM)
+    names = ["甲", "乙", "坏", "丁", "戊"]
+    case_ids = [cases.submit(db, code, {"name": name}, users["haiyun"]).case_id for name in names]
+    clock.advance(timedelta(hours=2))
+    assert timers.fire_due(db, batch=50) == len(names)
+    with db.read() as session:
+        rows = {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+        faults = session.scalars(select(AuditEvent.case_id).where(AuditEvent.action == "workflow_fault")).all()
+    parked = case_ids[names.index("坏")]
+    assert faults == [parked]
+    assert rows[parked].fault and "计算" in rows[parked].fault and rows[parked].next_wake_at is None
+    for case_id in case_ids:
+        if case_id != parked:
+            assert rows[case_id].fault is None
+            assert [t.bpmn_id for t in open_tasks(db, case_id)] == ["urge"]
+    assert [t.bpmn_id for t in open_tasks(db, parked)] == ["handle"]  # the failed firing wrote nothing
+    assert timers.fire_due(db) == 0  # parked: not retried in a loop
