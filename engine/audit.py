@@ -55,7 +55,7 @@ def seal_pending(session: Session, db) -> None:
             opinion=entry["opinion"], detail=entry["detail"], prev_hash=prev)
         row.hash = prev = event_hash(row)
         rows.append(vars(row))
-    session.execute(insert(AuditEvent), rows)
+    session.execute(insert(AuditEvent).execution_options(render_nulls=True), rows)  # one statement for all rows
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
 
 

@@ -21,6 +21,24 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=_FORMAT_CHECKER)
 
 
+# Schemas of published versions are shared, never-mutated objects: find their validator without
+# re-encoding them (the key holds the schema, so its id cannot be reused while cached).
+_BY_IDENTITY: dict[int, tuple[dict, Draft202012Validator]] = {}
+
+
+def _validator_for(schema: dict) -> Draft202012Validator:
+    import json
+
+    hit = _BY_IDENTITY.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    if len(_BY_IDENTITY) >= 512:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(schema)] = (schema, validator)
+    return validator
+
+
 def _title(schema: dict, path) -> str:
     """The Chinese title of the field at `path`, for messages that name the field."""
     node = schema
@@ -70,9 +88,7 @@ def _key(path) -> str:
 
 def errors_for(schema: dict, data) -> dict[str, list[str]]:
     """Every problem of `data`, keyed by dotted field path ('' for the form as a whole)."""
-    import json
-
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator_for(schema)
     found: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         # `if/then` failures come wrapped: report the concrete errors inside them.
