@@ -12,13 +12,19 @@ from dataclasses import dataclass
 
 from types import SimpleNamespace
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import clock
 from .models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+
+# Prebuilt Core statements on the connection: this runs in every write transaction, ORM layers add up.
+_EVENTS, _HEAD = AuditEvent.__table__, AuditHead.__table__
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_APPEND = _EVENTS.insert()
+_MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 
 
 def record(session: Session, action: str, *, case=None, actor=None, status: int | None = None,
@@ -40,8 +46,8 @@ def seal_pending(session: Session, db) -> None:
         return
     session.flush()  # cases created in this transaction need their ids
     # The head row serializes writers on PostgreSQL; SQLite write transactions are already exclusive.
-    seq, prev = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
-                                .with_for_update()).one()
+    connection = session.connection()
+    seq, prev = connection.execute(_READ_HEAD).one()
     rows = []
     for entry in pending:
         case, actor = entry["case"], entry["actor"]
@@ -55,8 +61,8 @@ def seal_pending(session: Session, db) -> None:
             opinion=entry["opinion"], detail=entry["detail"], prev_hash=prev)
         row.hash = prev = event_hash(row)
         rows.append(vars(row))
-    session.execute(insert(AuditEvent).execution_options(render_nulls=True), rows)  # one statement for all rows
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+    connection.execute(_APPEND, rows)  # one statement for all rows
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
 
 def event_hash(event) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -44,12 +45,31 @@ def dump(workflow: BpmnWorkflow) -> str:
 
 
 def load(state: str, spec_doc: str, script_engine) -> BpmnWorkflow:
-    """Rebuild a workflow from its saved state and the shared spec document."""
+    """Rebuild a workflow from its saved state and the shared spec document.
+
+    The spec objects restored once per document (as for new workflows) are reused: only the task tree is
+    deserialized. A state written by an older serializer takes SpiffWorkflow's own path, which migrates it."""
     dct = json.loads(state, cls=SERIALIZER.json_decoder_cls)
-    dct.update(json.loads(spec_doc, cls=SERIALIZER.json_decoder_cls))
-    SERIALIZER.migrate(dct)
-    workflow = SERIALIZER.from_dict(dct)
+    if dct.get(SERIALIZER.VERSION_KEY) != SERIALIZER.VERSION:
+        dct.update(json.loads(spec_doc, cls=SERIALIZER.json_decoder_cls))
+        SERIALIZER.migrate(dct)
+        workflow = SERIALIZER.from_dict(dct)
+    else:
+        del dct[SERIALIZER.VERSION_KEY]
+        workflow = _restore_on_specs(dct, *_restored_specs(spec_doc))
     workflow.script_engine = script_engine
+    return workflow
+
+
+def _restore_on_specs(dct: dict, spec, subprocess_specs: dict) -> BpmnWorkflow:
+    # SpiffWorkflow's BpmnWorkflowConverter.from_dict, minus restoring the specs it would find in `dct`.
+    converter = SERIALIZER.registry.convert_from_dict[dct["typename"]].args[0].__self__
+    workflow = converter.target_class(spec, dict(subprocess_specs), deserializing=True)
+    workflow.tasks = converter.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+    workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+    converter.set_default_attributes(workflow, dct)
+    converter.subprocesses_from_dict(dct["subprocesses"], workflow)
+    workflow.bpmn_events = SERIALIZER.registry.restore(dct.pop("bpmn_events", []))
     return workflow
 
 
