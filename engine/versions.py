@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .models import Department, Item, ItemVersion
@@ -67,6 +67,13 @@ def database_key(session: Session) -> str:
     return session.get_bind().url.render_as_string(hide_password=True)
 
 
+_ITEMS = Item.__table__
+_CURRENT_VERSION = select(_ITEMS.c.current_version_id).where(_ITEMS.c.code == bindparam("code"),
+                                                             _ITEMS.c.retired_at.is_(None))
+
+
 def current_version_id(session: Session, item_code: str) -> int | None:
-    """The version new applications for an item start on; None when the item is unknown or retired."""
-    return session.scalar(select(Item.current_version_id).where(Item.code == item_code, Item.retired_at.is_(None)))
+    """The version new applications for an item start on; None when the item is unknown or retired.
+
+    A prebuilt Core statement: this is the first statement of every submission."""
+    return session.connection().execute(_CURRENT_VERSION, {"code": item_code}).scalar()
