@@ -86,6 +86,29 @@ def may_view_case(session: Session, user: User | None, case: Case) -> bool:
     return False
 
 
+def may_handle_case(session: Session, user: User | None, case: Case) -> bool:
+    """May the user act on the case as a whole (special procedures, asking for an extension)? Clerks,
+    reviewers and heads of the case's department, or of a group that has had one of its tasks (the lead
+    window of a joint case, a co-reviewing department)."""
+    if user is None or not user.is_active or not user.role_names & WORKBENCH_ROLES:
+        return False
+    if user.department_id == case.department_id:
+        return True
+    codes = group_codes(session, user)
+    return session.execute(select(HumanTask.id).where(HumanTask.case_id == case.id,
+                                                      HumanTask.group_code.in_(codes)).limit(1)).first() is not None
+
+
+def may_decide_extension(user: User | None, case: Case) -> bool:
+    """Extending the statutory limit is the head's decision (行政许可法 第四十二条): the section head of the
+    case's department, or a supervisor."""
+    if user is None or not user.is_active:
+        return False
+    if user.role_names & {SUPERVISOR, ADMIN}:
+        return True
+    return SECTION_HEAD in user.role_names and user.department_id == case.department_id
+
+
 def may_reassign(user: User) -> bool:
     return bool(user.role_names & {SECTION_HEAD, SUPERVISOR, ADMIN})
 

@@ -218,6 +218,21 @@ def _as_datetime(value) -> datetime | None:
     return None
 
 
+def reclock(session: Session, case: Case, calendar: WorkCalendar, actor=None) -> None:
+    """The clock changed outside the workflow (paused, resumed, extended): warning level and next wake-up
+    follow, from the case's mirrored timer rows."""
+    now = clock.now()
+    guide = versions.content(session, case.item_version_id).guide
+    level = case_clock.warning_level(case, guide, calendar, now)
+    if level != case.warning_level:
+        audit.record(session, "warning_level", case=case, actor=actor, status=case.status,
+                     detail={"from": case.warning_level, "to": level})
+        case.warning_level = level
+    dues = list(session.scalars(select(CaseTimer.due_at).where(CaseTimer.case_id == case.id)))
+    _set_next_wake(session, case, guide, calendar, now, dues)
+    case.updated_at = now
+
+
 def _set_next_wake(session, case, guide, calendar, now, timer_dues) -> None:
     candidates = list(timer_dues)
     transition = case_clock.next_transition(case, guide, calendar, now)

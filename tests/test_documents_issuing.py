@@ -95,7 +95,9 @@ def test_an_approval_whose_result_is_a_written_reply_issues_no_certificate(db, u
     case_id = _submit(db, users, "env_impact_report")
     drive(db, users, case_id)
     assert case(db, case_id).status == CaseStatus.APPROVED
-    assert [kind for kind, _number in _kinds(db, case_id)] == ["acceptance_notice", "approval_decision"]
+    # The environmental item's expert review step stops the clock: the applicant is told in writing.
+    assert [kind for kind, _number in _kinds(db, case_id)] == ["acceptance_notice", "special_notice",
+                                                               "approval_decision"]
 
 
 def test_denial_issues_a_denial_decision_with_the_approvers_reason(db, users):

@@ -208,7 +208,36 @@ def _item_text(value) -> str:
     return str(value)
 
 
+def _special(src: Source) -> dict:
+    """Started by a clerk (kind, reason, limit in the detail) or by a special-procedure step of the diagram."""
+    detail = src.detail
+    kind = detail.get("kind_label") or _("特别程序")
+    facts = _basic_facts(src) + [[_("特别程序"), kind]]
+    if detail.get("limit_days"):
+        facts.append([_("特别程序期限"), limit_text({"value": detail["limit_days"]})])
+    if detail.get("due_at"):
+        facts.append([_("预计结束日期"), cn_date(last_day(datetime.fromisoformat(detail["due_at"])))])
+    body = [_("%(applied)s，本机关在审查过程中依法需要进行%(kind)s。根据《中华人民共和国行政许可法》第四十五条的规定，"
+              "特别程序所需时间不计入办理时限，特此书面告知。", applied=_applied(src), kind=kind)]
+    if _opinion(src):
+        body.append(_("原因：%(reason)s", reason=_opinion(src)))
+    return {"body": body, "facts": facts}
+
+
+def _extension(src: Source) -> dict:
+    detail, case = src.detail, src.case
+    facts = _basic_facts(src) + [[_("受理日期"), cn_date(case.accepted_at)],
+                                 [_("延长期限"), limit_text({"value": detail.get("days", 0)})]]
+    if case.statutory_due_at is not None:
+        facts.append([_("延长后的法定办结日期"), cn_date(last_day(case.statutory_due_at))])
+    body = [_("%(applied)s，本机关于%(day)s受理。因%(reason)s，本机关不能在法定期限内作出决定，经本机关负责人批准，"
+              "根据《中华人民共和国行政许可法》第四十二条的规定，办理期限延长%(days)s个工作日，特此告知。",
+              applied=_applied(src), day=cn_date(case.accepted_at), reason=_opinion(src), days=detail.get("days", 0))]
+    return {"body": body, "facts": facts}
+
+
 BUILDERS = {
     k.ACCEPTANCE.code: _acceptance, k.SUPPLEMENT.code: _supplement, k.REFUSAL.code: _refusal,
     k.APPROVAL.code: _approval, k.DENIAL.code: _denial, k.CERTIFICATE.code: _certificate,
+    k.SPECIAL.code: _special, k.EXTENSION.code: _extension,
 }

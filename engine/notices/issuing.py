@@ -40,6 +40,19 @@ def on_status(session: Session, case: Case, status: int, actor=None, opinion: st
         return _issue(session, case, wanted, version, status, actor, opinion, detail or {}) if wanted else []
 
 
+def issue(session: Session, case: Case, kind_code: str, actor=None, opinion: str | None = None,
+          detail: dict | None = None) -> Document | None:
+    """Issue one document that no status change calls for (e.g. an extension notice); None if a document of
+    a once-only kind is already there."""
+    kind = kinds.KINDS[kind_code]
+    with session.no_autoflush:
+        if kind.once and _has_valid(session, case, kind):
+            return None
+        issued = _issue(session, case, [kind], versions.content(session, case.item_version_id), None, actor,
+                        opinion, detail or {})
+    return issued[0]
+
+
 def _issue(session, case, wanted, version, status, actor, opinion, detail) -> list[Document]:
     now = clock.now()
     year = now.astimezone(clock.TZ).year

@@ -11,6 +11,8 @@ The one-character mark tells the series apart within one department and year:
 | approval_decision  | 准予许可决定书   | 许   | 11 / 12 approved                      |
 | certificate        | (the result name)| 证   | 11 / 12 approved, result type 证照    |
 | denial_decision    | 不予许可决定书   | 驳   | 13 denied                             |
+| special_notice     | 特别程序告知书   | 特   | 9 special procedure started           |
+| extension_notice   | 延期告知书       | 延   | (no status: an approved extension)    |
 """
 from __future__ import annotations
 
@@ -34,8 +36,11 @@ REFUSAL = DocumentKind("refusal_decision", _("不予受理决定书"), "不", Tr
 APPROVAL = DocumentKind("approval_decision", _("准予许可决定书"), "许", True)
 CERTIFICATE = DocumentKind("certificate", _("证照"), "证", True)
 DENIAL = DocumentKind("denial_decision", _("不予许可决定书"), "驳", True)
+SPECIAL = DocumentKind("special_notice", _("特别程序告知书"), "特", False)
+EXTENSION = DocumentKind("extension_notice", _("延期告知书"), "延", True)
 
-KINDS = {kind.code: kind for kind in (ACCEPTANCE, SUPPLEMENT, REFUSAL, APPROVAL, CERTIFICATE, DENIAL)}
+KINDS = {kind.code: kind for kind in (ACCEPTANCE, SUPPLEMENT, REFUSAL, APPROVAL, CERTIFICATE, DENIAL, SPECIAL,
+                                      EXTENSION)}
 
 # What each status issues; a certificate joins the approval when the item's result is a licence (证照).
 BY_STATUS = {
@@ -45,6 +50,7 @@ BY_STATUS = {
     CaseStatus.APPROVED: (APPROVAL,),
     CaseStatus.APPROVED_TOLERATED: (APPROVAL,),
     CaseStatus.DENIED: (DENIAL,),
+    CaseStatus.SPECIAL_STARTED: (SPECIAL,),
 }
 LICENCE_RESULT = "证照"
 
