@@ -18,7 +18,7 @@ from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
 from .models import Case, CaseTimer, HumanTask, User
-from .permissions import may_reassign, may_work_on
+from .permissions import may_reassign, may_work_on, standing_in_for
 from .status import PRE_REVIEW_DECISIONS, CaseStatus
 
 MAX_SUBMIT_ATTEMPTS = 5  # a case number collision is astronomically rare; retry a few times anyway
@@ -97,13 +97,17 @@ def claim(db: Database, task_id: int, user: User) -> None:
         _require_open(task)
         if task.assignee_id == user.id:
             return
-        if task.assignee_id is not None:
+        absent = task.assignee_id if task.assignee_id in standing_in_for(session, user) else None
+        if task.assignee_id is not None and absent is None:
             raise Conflict(_("该任务已被 %(name)s 签收。", name=task.assignee.display_name))
         if not may_work_on(session, user, task, case):
             raise Forbidden(_("您无权办理该任务。"))
+        detail = {"task": task.bpmn_id}
+        if absent is not None:  # the substitute takes over a task the absent colleague had claimed
+            detail["standing_in_for"] = task.assignee.username
         task.assignee_id = user.id
         case.updated_at = clock.now()
-        audit.record(session, "claim", case=case, actor=user, detail={"task": task.bpmn_id})
+        audit.record(session, "claim", case=case, actor=user, detail=detail)
 
 
 def unclaim(db: Database, task_id: int, user: User) -> None:
@@ -148,10 +152,12 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         else:
             spiff_task.data.update(submission)
         spiff_task.run()
+        detail = {"task": task.bpmn_id, "name": task.name, "decision": submission.get("decision")}
+        if task.assignee_id not in (None, user.id):
+            detail["standing_in_for"] = task.assignee.username
         task.state, task.completed_at, task.completed_by_id, task.submission = "done", now, user.id, submission
         task.decision, task.opinion = submission.get("decision"), submission.get("opinion")
-        audit.record(session, "complete", case=case, actor=user, opinion=task.opinion,
-                     detail={"task": task.bpmn_id, "name": task.name, "decision": task.decision})
+        audit.record(session, "complete", case=case, actor=user, opinion=task.opinion, detail=detail)
         _apply_case_step(session, case, task, submission, calendar, now, user)
         progress.advance(session, case, workflow, calendar, user)
         fees.require_settled(session, case)  # concluding approved with a fee due: the whole action rolls back

@@ -8,13 +8,15 @@ open task of the groups for each page.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime, time
 
 from sqlalchemy import func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session, contains_eager
 
-from .models import Case, HumanTask, User
-from .permissions import group_codes
+from . import clock
+from .models import Case, HumanTask, Item, User
+from .permissions import inbox_scope
 
 PAGE_SIZE = 25
 
@@ -34,8 +36,13 @@ class InboxPage:
 OPEN = literal_column("'open'")
 
 
-def claimed_by(user_id: int):
-    return select(HumanTask.created_at, HumanTask.id).where(HumanTask.state == OPEN, HumanTask.assignee_id == user_id)
+def claimed_by(people: int | list[int]):
+    """Open tasks claimed by a person (or by any of several: someone standing in for an absent colleague)."""
+    if isinstance(people, int) or len(people) == 1:
+        who = HumanTask.assignee_id == (people if isinstance(people, int) else people[0])
+    else:
+        who = HumanTask.assignee_id.in_(people)
+    return select(HumanTask.created_at, HumanTask.id).where(HumanTask.state == OPEN, who)
 
 
 def unclaimed_in(codes: list[str]):
@@ -53,30 +60,123 @@ def _first_unclaimed(codes: list[str], wanted: int):
     return select(merged.c.created_at, merged.c.id).order_by(merged.c.created_at, merged.c.id).limit(wanted)
 
 
+SORTS = ("received", "due")
+WARNINGS = ("normal", "yellow", "red")
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What a clerk narrows the inbox to. Every field optional; `sort` is `received` (oldest first, the
+    default) or `due` (the case's promised due date, soonest first)."""
+
+    item: str | None = None          # item code
+    status: int | None = None        # case status code (engine.status)
+    warning: str | None = None       # normal / yellow / red
+    due_before: date | None = None   # the case is due on or before this local date
+    applicant: str | None = None     # any part of the applicant's name
+    case_no: str | None = None       # the exact case number
+    sort: str = "received"
+
+    @property
+    def narrows(self) -> bool:
+        return any(getattr(self, f.name) not in (None, "") for f in fields(self) if f.name != "sort")
+
+    def to_query(self) -> dict:
+        """As URL parameters (and as a saved filter): only what is set."""
+        data = {key: (value.isoformat() if isinstance(value, date) else value) for key, value in asdict(self).items()}
+        return {key: value for key, value in data.items() if value not in (None, "") and (key, value) != ("sort",
+                                                                                                            "received")}
+
+
+def _case_conditions(f: InboxFilter) -> list:
+    conditions = []
+    if f.case_no:
+        conditions.append(Case.case_no == f.case_no)
+    if f.item:
+        conditions.append(Case.item_id == select(Item.id).where(Item.code == f.item).scalar_subquery())
+    if f.status is not None:
+        conditions.append(Case.status == f.status)
+    if f.warning:
+        conditions.append(Case.warning_level == f.warning)
+    if f.due_before:
+        end = datetime.combine(f.due_before, time.max, clock.TZ)
+        conditions.append(Case.promised_due_at <= end)
+    if f.applicant:
+        conditions.append(Case.applicant_name.contains(f.applicant, autoescape=True))
+    return conditions
+
+
+def _filtered_page(session: Session, people: list[int], codes: list[str], f: InboxFilter, page: int,
+                   page_size: int) -> tuple[list[int], int, int]:
+    """A filtered or re-sorted page: both queues joined to their cases, each still on its own index."""
+    conditions = _case_conditions(f)
+    columns = (HumanTask.id, HumanTask.created_at, Case.promised_due_at.label("due"),
+               literal_column("1").label("mine"))
+    queues = [select(*columns).join(Case, Case.id == HumanTask.case_id)
+              .where(claimed_by(people).whereclause, *conditions)]
+    if codes:
+        queues.append(select(HumanTask.id, HumanTask.created_at, Case.promised_due_at.label("due"),
+                             literal_column("0").label("mine")).join(Case, Case.id == HumanTask.case_id)
+                      .where(unclaimed_in(codes).whereclause, *conditions))
+    both = union_all(*queues).subquery()
+    if f.sort == "due":
+        order = (both.c.due.is_(None), both.c.due, both.c.created_at, both.c.id)
+    else:
+        order = (both.c.created_at, both.c.id)
+    ids = list(session.scalars(select(both.c.id).order_by(*order).offset((page - 1) * page_size).limit(page_size)))
+    counts = dict(session.execute(select(both.c.mine, func.count()).group_by(both.c.mine)).all())
+    return ids, counts.get(1, 0), counts.get(0, 0)
+
+
 def _count(session: Session, query) -> int:
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAGE_SIZE) -> InboxPage:
-    """One page of the user's open tasks (claimed by them, or unclaimed in their groups), oldest first."""
-    codes = group_codes(session, user)
+def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAGE_SIZE,
+               narrow: InboxFilter | None = None) -> InboxPage:
+    """One page of the user's open tasks (claimed by them, or unclaimed in their groups), oldest first;
+    `narrow` filters and sorts them by their cases."""
+    people, codes = inbox_scope(session, user)
     page = max(page, 1)
+    if narrow is not None and (narrow.narrows or narrow.sort != "received"):
+        ids, mine, groups = _filtered_page(session, people, codes, narrow, page, page_size)
+    else:
+        ids, mine, groups = _oldest_first_page(session, people, codes, page, page_size)
+    total = mine + groups
+    return InboxPage(_tasks_with_cases(session, ids), total, page, max((total + page_size - 1) // page_size, 1),
+                     mine, groups)
+
+
+def _oldest_first_page(session: Session, people: list[int], codes: list[str], page: int,
+                       page_size: int) -> tuple[list[int], int, int]:
     wanted = page * page_size
     order = (HumanTask.created_at, HumanTask.id)
-    queues = [session.execute(claimed_by(user.id).order_by(*order).limit(wanted)).all()]
+    queues = [session.execute(claimed_by(people).order_by(*order).limit(wanted)).all()]
     if codes:
         queues.append(session.execute(_first_unclaimed(codes, wanted)).all())
     ids = [row.id for row in heapq.merge(*queues)][(page - 1) * page_size:wanted]
-    tasks = []
-    if ids:
-        rows = session.scalars(select(HumanTask).join(HumanTask.case).options(contains_eager(HumanTask.case))
-                               .where(HumanTask.id.in_(ids)))
-        by_id = {task.id: task for task in rows}
-        tasks = [by_id[i] for i in ids]
-    mine = _count(session, claimed_by(user.id))
-    groups = _count(session, unclaimed_in(codes)) if codes else 0
-    total = mine + groups
-    return InboxPage(tasks, total, page, max((total + page_size - 1) // page_size, 1), mine, groups)
+    return ids, _count(session, claimed_by(people)), _count(session, unclaimed_in(codes)) if codes else 0
+
+
+def _tasks_with_cases(session: Session, ids: list[int]) -> list[HumanTask]:
+    if not ids:
+        return []
+    rows = session.scalars(select(HumanTask).join(HumanTask.case).options(contains_eager(HumanTask.case))
+                           .where(HumanTask.id.in_(ids)))
+    by_id = {task.id: task for task in rows}
+    return [by_id[i] for i in ids]
+
+
+def done_page(session: Session, user: User, page: int = 1, page_size: int = PAGE_SIZE) -> InboxPage:
+    """What the user has finished, most recent first (index `ix_task_done_by`)."""
+    page = max(page, 1)
+    mine = HumanTask.completed_by_id == user.id
+    ids = list(session.scalars(select(HumanTask.id).where(mine).order_by(HumanTask.completed_at.desc(),
+                                                                          HumanTask.id.desc())
+                               .offset((page - 1) * page_size).limit(page_size)))
+    total = session.scalar(select(func.count()).select_from(HumanTask).where(mine)) or 0
+    return InboxPage(_tasks_with_cases(session, ids), total, page, max((total + page_size - 1) // page_size, 1),
+                     total, 0)
 
 
 def applicant_tasks(session: Session, user: User) -> list[HumanTask]:

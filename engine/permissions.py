@@ -4,11 +4,14 @@ Roles are fixed by the product; departments and groups come from the organisatio
 """
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import clock
 from .i18n import _
-from .models import Case, Group, GroupMember, HumanTask, User
+from .models import Case, Group, GroupMember, HumanTask, Substitution, User
 
 APPLICANT = "applicant"      # citizen or company
 AGENT = "agent"              # 代办员: applies on someone's behalf
@@ -55,6 +58,25 @@ def group_codes(session: Session, user: User) -> list[str]:
     return [code for (code,) in rows]
 
 
+def standing_in_for(session: Session, user: User, today: date | None = None) -> list[int]:
+    """Ids of the absent colleagues `user` stands in for today (engine.substitution names them)."""
+    today = today or clock.local_now().date()
+    return list(session.scalars(select(Substitution.user_id).where(
+        Substitution.substitute_id == user.id, Substitution.cancelled_at.is_(None),
+        Substitution.starts_on <= today, Substitution.ends_on >= today)))
+
+
+def inbox_scope(session: Session, user: User) -> tuple[list[int], list[str]]:
+    """Whose claimed tasks and which groups' queues the user works today: their own, plus those of the
+    colleagues they stand in for."""
+    absent = standing_in_for(session, user)
+    if not absent:
+        return [user.id], group_codes(session, user)
+    rows = session.execute(select(Group.code).join(GroupMember, GroupMember.group_id == Group.id)
+                           .where(GroupMember.user_id.in_([user.id, *absent])).distinct())
+    return [user.id, *absent], sorted(code for (code,) in rows)
+
+
 def may_work_on(session: Session, user: User, task: HumanTask, case: Case) -> bool:
     """May the user claim or complete this task? Applicant tasks belong to the case's applicant or agent."""
     if not user.is_active:
@@ -63,9 +85,10 @@ def may_work_on(session: Session, user: User, task: HumanTask, case: Case) -> bo
         return user.id in (case.applicant_id, case.agent_id)
     if not user.role_names & WORKBENCH_ROLES:
         return False
-    if task.assignee_id is not None and task.assignee_id != user.id:
+    people, codes = inbox_scope(session, user)
+    if task.assignee_id is not None and task.assignee_id not in people:
         return False
-    return task.group_code in group_codes(session, user)
+    return task.group_code in codes
 
 
 def may_view_case(session: Session, user: User | None, case: Case) -> bool:
