@@ -22,7 +22,8 @@ ACTION_LABELS = {
     "reassign": _l("改派任务"), "warning_level": _l("预警等级变化"), "wake": _l("定时器触发"),
     "workflow_fault": _l("流程运行出错"), "document_issued": _l("出具文书"), "document_revoked": _l("撤销文书"),
     "fees_charged": _l("核定收费"), "fee_paid": _l("登记缴费"), "tickets_settled": _l("拉票结算"),
-    "fee_waived": _l("减免费用"),
+    "fee_waived": _l("减免费用"), "extension_requested": _l("申请延期"), "extension_approved": _l("批准延期"),
+    "extension_refused": _l("不同意延期"),
 }
 
 

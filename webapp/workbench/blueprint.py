@@ -1,8 +1,10 @@
 """Every URL of the staff workbench."""
 from flask import Blueprint
 
+from ..access import area_required
 from . import controllers as c
 from . import fees as f
+from . import handling as h
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 
@@ -11,6 +13,26 @@ bp.add_url_rule("/tasks/<int:task_id>", "task", c.task)
 bp.add_url_rule("/tasks/<int:task_id>/claim", "claim", c.claim, methods=["POST"])
 bp.add_url_rule("/tasks/<int:task_id>/unclaim", "unclaim", c.unclaim, methods=["POST"])
 bp.add_url_rule("/tasks/<int:task_id>/complete", "complete", c.complete, methods=["POST"])
+bp.add_url_rule("/done", "done", c.done)
+
+# Saved inbox filters and absence substitutes (代岗).
+bp.add_url_rule("/filters", "save_filter", h.save_filter, methods=["POST"])
+bp.add_url_rule("/filters/<int:filter_id>/delete", "delete_filter", h.delete_filter, methods=["POST"])
+bp.add_url_rule("/substitutes", "substitutes", h.substitutes)
+bp.add_url_rule("/substitutes/new", "name_substitute", h.name_substitute, methods=["POST"])
+bp.add_url_rule("/substitutes/<int:substitution_id>/cancel", "cancel_substitute", h.cancel_substitute,
+                methods=["POST"])
+
+# The case beyond its task: special procedures (the clock stops), extensions (decided by the head).
+bp.add_url_rule("/tasks/<int:task_id>/special-procedures", "start_special_procedure", h.start_special_procedure,
+                methods=["POST"])
+bp.add_url_rule("/tasks/<int:task_id>/special-procedures/<int:procedure_id>/end", "end_special_procedure",
+                h.end_special_procedure, methods=["POST"])
+bp.add_url_rule("/tasks/<int:task_id>/extension", "request_extension", h.request_extension, methods=["POST"])
+bp.add_url_rule("/extensions", "extension_requests", area_required("workbench")(h.extension_requests))
+bp.add_url_rule("/extensions/<int:extension_id>/decision", "decide_extension",
+                area_required("workbench")(h.decide_extension), methods=["POST"])
+bp.add_app_template_global(h.case_actions, "case_actions")
 
 # Fees: payments and waivers from a task page of the case; ticket fees (拉票) settled in batch.
 bp.add_url_rule("/tasks/<int:task_id>/fees/<int:fee_id>/payment", "record_payment", f.record_payment,

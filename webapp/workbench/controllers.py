@@ -1,35 +1,53 @@
 """Clerks, reviewers and section heads: the inbox of their groups' open tasks, and each task's page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine import cases
+from engine import cases, saved_filters
 from engine import inbox as inboxes
 from engine.errors import Forbidden
 from engine.models import Group, HumanTask
-from engine.permissions import fee_departments, may_view_case, may_work_on
+from engine.permissions import fee_departments, may_view_case, may_work_on, standing_in_for
 
 from .. import case_pages, formrender
 from ..access import area_required, signed_in
 from ..extensions import db, engine_db
 from ..params import page_arg
+from . import filters
 from ..task_forms import complete_from_request, task_form_spec
 
 
 @area_required("workbench")
 def inbox():
     page = page_arg()
-    result = inboxes.inbox_page(db.session, signed_in(), page)
+    narrow, problems = filters.from_args(request.args)
+    result = inboxes.inbox_page(db.session, signed_in(), page, narrow=narrow)
     if page > result.pages:
         abort(404)
-    codes = {t.group_code for t in result.tasks if t.group_code}
-    groups = {}
-    if codes:
-        groups = dict(db.session.execute(select(Group.code, Group.name).where(Group.code.in_(codes))).all())
-    return render_template("workbench/inbox.html", result=result, groups=groups, me=signed_in(),
-                           collects_fees=bool(fee_departments(db.session, signed_in())))
+    return render_template("workbench/inbox.html", result=result, groups=_group_names(result.tasks), me=signed_in(),
+                           collects_fees=bool(fee_departments(db.session, signed_in())), narrow=narrow,
+                           query=narrow.to_query(), problems=problems, saved=saved_filters.of_user(db.session,
+                                                                                                  signed_in()),
+                           items=filters.item_choices(db.session), statuses=filters.STATUS_CHOICES,
+                           warnings=filters.WARNING_LABELS, standing_in=bool(standing_in_for(db.session, signed_in())))
+
+
+@area_required("workbench")
+def done():
+    page = page_arg()
+    result = inboxes.done_page(db.session, signed_in(), page)
+    if page > result.pages:
+        abort(404)
+    return render_template("workbench/done.html", result=result, groups=_group_names(result.tasks))
+
+
+def _group_names(tasks) -> dict[str, str]:
+    codes = {t.group_code for t in tasks if t.group_code}
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(Group.code, Group.name).where(Group.code.in_(codes))).all())
 
 
 @area_required("workbench")

@@ -1,0 +1,131 @@
+"""The workbench in the browser's terms: filtering the inbox, the done list, saved filters, substitutes,
+special procedures and extensions from a task page, and the head's extension decisions."""
+from datetime import timedelta
+
+from engine import cases, clock
+from engine.status import CaseStatus
+from tests.webpage import Page, login, submit
+
+from .helpers import answer, application, case, documents, item_code, only_open_task, worker_for
+
+
+def _submit(db, users, **fields) -> int:
+    code = item_code(db, "construction_permit")
+    return cases.submit(db, code, application(db, code, **fields), users["haiyun"]).case_id
+
+
+def _accepted(db, users) -> int:
+    case_id = _submit(db, users)
+    task = only_open_task(db, case_id)
+    cases.complete(db, task.id, worker_for(db, task, users), answer(db, task, decision="accept"))
+    return case_id
+
+
+def test_the_inbox_filters_by_case_number_and_says_when_nothing_matches(client, db, users):
+    first, second = _submit(db, users), _submit(db, users)
+    login(client, "clerk")
+    page = Page(client.get("/workbench/?case_no=" + case(db, second).case_no))
+    rows = page.all("data-testid", "task-row-")
+    assert [row.get("data-case-no") for row in rows] == [case(db, second).case_no]
+    assert page.text("count-total") == "1"
+    empty = Page(client.get("/workbench/?case_no=00000000000000000"))
+    assert empty.find("inbox-empty") is not None and empty.all("data-testid", "task-row-") == []
+    assert first != second
+
+
+def test_bad_filter_values_are_named_and_ignored(client, db, users):
+    _submit(db, users)
+    login(client, "clerk")
+    response = client.get("/workbench/?status=99&warning=purple&due_before=31-12-2026&sort=%3Cscript%3E")
+    page = Page(response)
+    assert response.status_code == 200
+    problems = [p.text for p in page.all("data-testid", "filter-problem")]
+    assert len(problems) == 4 and any("2026-12-31" in p for p in problems)
+    assert "<script>" not in page.html
+    assert len(page.all("data-testid", "task-row-")) >= 1  # the inbox still shows, unfiltered
+
+
+def test_a_saved_filter_is_listed_and_opens_the_filtered_inbox(client, db, users):
+    _submit(db, users)
+    login(client, "clerk")
+    response = submit(client, "/workbench/?warning=red&sort=due", "save-filter-form", {"name": "红牌件"})
+    assert response.status_code == 302
+    page = Page(client.get("/workbench/"))
+    [saved] = page.all("data-testid", "apply-saved-")
+    assert saved.text == "红牌件" and "warning=red" in saved.get("href") and "sort=due" in saved.get("href")
+
+
+def test_the_done_list_shows_the_task_i_just_finished(client, db, users):
+    case_id = _accepted(db, users)
+    login(client, "clerk")
+    page = Page(client.get("/workbench/done"))
+    assert page.text("done-count").startswith("共 1")
+    assert len(page.all("data-testid", "done-row-")) == 1
+    assert case_id
+
+
+def test_naming_a_substitute_with_bad_dates_shows_the_messages_next_to_the_fields(client, db, users):
+    login(client, "clerk")
+    today = clock.local_now().date()
+    response = submit(client, "/workbench/substitutes", "substitution-form",
+                      {"starts_on": today.isoformat(), "ends_on": (today - timedelta(days=3)).isoformat()})
+    page = Page(response)
+    assert response.status_code == 400
+    assert page.find("substitution-error") is not None
+    assert page.all("data-testid", "error-ends_on") and page.all("data-testid", "error-substitute_id")
+
+
+def test_a_reviewer_starts_and_ends_a_special_procedure_from_the_task_page(client, db, users):
+    case_id = _accepted(db, users)
+    task_url = f"/workbench/tasks/{only_open_task(db, case_id).id}"
+    login(client, "reviewer")
+    response = submit(client, task_url, "start-special-form",
+                      {"kind": "site_inspection", "reason": "需现场核实建设条件", "limit_days": "5"})
+    assert response.status_code == 302
+    page = Page(client.get(task_url))
+    assert page.find("remaining-workdays").text.strip().startswith("计时已暂停")
+    assert case(db, case_id).status == CaseStatus.SPECIAL_STARTED
+    assert documents(db, case_id)[-1].kind == "special_notice"
+    [row] = page.all("data-testid", "special-procedure-")
+    response = submit(client, task_url, "end-special-form", {"result": "现场勘验符合条件"})
+    assert response.status_code == 302 and case(db, case_id).status == CaseStatus.SPECIAL_ENDED
+    assert row
+
+
+def test_a_special_procedure_without_a_reason_is_refused_with_a_message(client, db, users):
+    case_id = _accepted(db, users)
+    task_url = f"/workbench/tasks/{only_open_task(db, case_id).id}"
+    login(client, "reviewer")
+    response = submit(client, task_url, "start-special-form", {"kind": "hearing", "reason": "", "limit_days": "0"})
+    page = Page(client.get(response.headers["Location"]))
+    messages = " ".join(e.text for e in page.all("data-testid", "flash-error"))
+    assert "原因" in messages and "工作日" in messages
+    assert case(db, case_id).status == CaseStatus.HANDLING
+
+
+def test_the_head_approves_an_extension_requested_from_the_task_page(app, client, db, users):
+    case_id = _accepted(db, users)
+    due = case(db, case_id).statutory_due_at
+    task_url = f"/workbench/tasks/{only_open_task(db, case_id).id}"
+    login(client, "reviewer")
+    assert submit(client, task_url, "extension-form", {"reason": "需征求规划部门意见"}).status_code == 302
+    assert Page(client.get("/workbench/extensions")).status == 200  # reviewers see an empty list, not an error
+    supervisor = app.test_client()
+    login(supervisor, "supervisor")
+    assert len(Page(supervisor.get("/supervision/extensions")).all("data-testid", "extension-")) == 1
+    head = app.test_client()
+    login(head, "head")
+    page = Page(head.get("/workbench/extensions"))
+    [row] = page.all("data-testid", "extension-")
+    extension_id = row.get("data-testid").rsplit("-", 1)[1]
+    response = head.post(f"/workbench/extensions/{extension_id}/decision",
+                         data={"decision": "approve", "opinion": "同意", "csrf_token": _csrf(head)})
+    assert response.status_code == 302
+    assert case(db, case_id).statutory_due_at > due
+    assert documents(db, case_id)[-1].kind == "extension_notice"
+
+
+def _csrf(client) -> str:
+    page = Page(client.get("/workbench/extensions"))
+    field = next(e for e in page.root.iter() if e.get("name") == "csrf_token")
+    return field.get("value")
