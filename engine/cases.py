@@ -135,6 +135,8 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         schema = versions.content(session, task.case.item_version_id).form_schema(task.form_key)
     if schema is not None:
         formdata.validate(schema, submission, task.name)
+    if submission.get("tolerated"):
+        _check_tolerance(db, task_id, submission)
     with db.write() as session:
         task, case = _lock_case_of_task(session, task_id)
         _require_open(task)
@@ -163,6 +165,19 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         fees.require_settled(session, case)  # concluding approved with a fee due: the whole action rolls back
 
 
+def _check_tolerance(db: Database, task_id: int, submission: dict) -> None:
+    """容缺受理 only where the item allows it, only when accepting, and naming the missing materials."""
+    with db.read() as session:
+        task = session.get(HumanTask, task_id)
+        allowed = versions.content(session, task.case.item_version_id).guide.get("allows_tolerance")
+    if task.case_step != "pre_review" or submission.get("decision") != "accept" or not allowed:
+        raise InvalidInput(_("本事项不允许容缺受理，或当前结论不是受理。"),
+                           {"tolerated": [_("仅在办事指南允许容缺受理的事项、且结论为受理时可以勾选。")]})
+    if not submission.get("supplement_materials"):
+        raise InvalidInput(_("容缺受理须勾选欠缺的材料。"),
+                           {"supplement_materials": [_("请勾选申请人承诺后补的材料。")]})
+
+
 def _apply_case_step(session, case, task, submission, calendar, now, user) -> None:
     """What finishing this kind of step means for the case's status and legal clock."""
     step, decision = task.case_step, submission.get("decision")
@@ -171,7 +186,10 @@ def _apply_case_step(session, case, task, submission, calendar, now, user) -> No
         if status is None:
             return
         if status == CaseStatus.ACCEPTED:
-            case_clock.start(case, versions.content(session, case.item_version_id).guide, calendar, now)
+            guide = versions.content(session, case.item_version_id).guide
+            case_clock.start(case, guide, calendar, now)
+            if submission.get("tolerated"):
+                case.tolerated_due_at = calendar.due_at(now, int(guide.get("tolerated_supplement_limit", 10)))
         elif status == CaseStatus.SUPPLEMENT_REQUESTED:
             limit = int(versions.content(session, case.item_version_id).guide.get("supplement_limit", 5))
             case.supplement_due_at = calendar.due_at(now, limit)

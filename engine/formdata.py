@@ -109,3 +109,21 @@ def validate(schema: dict, data, form_name: str = "") -> dict:
         raise InvalidInput(_("表单“%(form)s”有 %(n)s 处需要修改。", form=form_name or schema.get("title", ""),
                              n=sum(len(v) for v in found.values())), found)
     return data
+
+
+def field_paths(schema: dict, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
+    """(dotted path, title) of every field a person fills in: nested objects are opened (two levels),
+    arrays and scalars are one field each. For ticking the fields a supplement request names."""
+    found = []
+    properties = dict(schema.get("properties") or {})
+    for branch in ("then", "else"):
+        properties.update((schema.get(branch) or {}).get("properties") or {})
+    for name, child in properties.items():
+        if not isinstance(child, dict):
+            continue
+        path, title = f"{prefix}{name}", child.get("title") or name
+        if child.get("type") == "object" and child.get("properties") and depth < 2:
+            found += [(sub, f"{title} / {sub_title}") for sub, sub_title in field_paths(child, path + ".", depth + 1)]
+        else:
+            found.append((path, title))
+    return found

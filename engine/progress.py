@@ -181,6 +181,8 @@ def _conclude(session, case, workflow, now, actor) -> None:
     ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)
             if isinstance(t.task_spec, EndEvent)]
     outcome = outcome_of_end_event(ends[-1].task_spec.bpmn_id) if ends else CaseStatus.APPROVED
+    if outcome == CaseStatus.APPROVED and case.tolerated_due_at is not None:
+        outcome = CaseStatus.APPROVED_TOLERATED  # accepted with a material missing (容缺受理)
     if case.paused_at is not None:
         case_clock.resume(case, calendar_store.calendar_for(session), now)
     if case.status not in FINAL or case.status != outcome:

@@ -36,6 +36,7 @@ class Case(Base):
     promised_due_at: Mapped[datetime | None]
     statutory_due_at: Mapped[datetime | None]
     supplement_due_at: Mapped[datetime | None]
+    tolerated_due_at: Mapped[datetime | None]  # 容缺受理: the missing material is promised by then
     paused_at: Mapped[datetime | None]
     pause_reason: Mapped[str | None] = mapped_column(String(32))
     paused_workdays: Mapped[int] = mapped_column(default=0)

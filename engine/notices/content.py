@@ -12,6 +12,7 @@ from datetime import date, datetime
 from .. import clock
 from ..calendar import last_day
 from ..i18n import _
+from ..formdata import field_paths
 from ..identifiers import mask_id
 from ..models import Case, HumanTask
 from . import kinds as k
@@ -110,15 +111,21 @@ def _acceptance(src: Source) -> dict:
         body.append(_("本机关承诺于%(due)s前（含当日）作出决定。依法需要听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审"
                       "等特别程序的，所需时间不计入办理时限，本机关将书面告知。", due=due))
     notes = [_("请凭办件编号和查询码在一窗通网上办事大厅查询办理进度。")]
-    if src.submission.get("tolerated"):
+    lists = []
+    if case.tolerated_due_at is not None:
+        names = {m["id"]: m["name"] for m in guide.get("materials") or []}
+        missing = [names.get(m, m) for m in src.submission.get("supplement_materials") or []]
+        facts.append([_("容缺材料补齐期限"), cn_date(last_day(case.tolerated_due_at))])
+        lists.append({"heading": _("容缺受理：承诺后补的材料"), "items": missing})
         notes.insert(0, _("本件为容缺受理：请按承诺在本机关作出决定前补齐欠缺的材料，逾期未补齐的将依法不予许可。"))
-    return {"body": body, "facts": facts, "notes": notes}
+    return {"body": body, "facts": facts, "notes": notes, "lists": lists}
 
 
 def _supplement(src: Source) -> dict:
     fields = src.detail.get("supplement_fields") or src.submission.get("supplement_fields") or []
     materials = src.detail.get("supplement_materials") or src.submission.get("supplement_materials") or []
     names = {m["id"]: m["name"] for m in src.guide.get("materials") or []}
+    titles = dict(field_paths(src.application_schema))
     facts = _basic_facts(src) + [[_("告知日期"), cn_date(src.issued_at)]]
     due = src.case.supplement_due_at
     if due is not None:
@@ -131,7 +138,7 @@ def _supplement(src: Source) -> dict:
     if due is not None:
         body.append(_("请于%(due)s前（含当日）补正。补正期间不计入办理时限；补正后申请材料齐全、符合法定形式的，本机关予以受理。",
                       due=cn_date(last_day(due))))
-    lists = [{"heading": _("需更正的申请表内容"), "items": list(fields)},
+    lists = [{"heading": _("需更正的申请表内容"), "items": [titles.get(f, f) for f in fields]},
              {"heading": _("需补正的材料"), "items": [names.get(m, m) for m in materials]}]
     return {"body": body, "facts": facts, "lists": lists}
 

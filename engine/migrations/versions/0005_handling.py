@@ -1,4 +1,5 @@
-"""Case handling at the workbench: saved inbox filters, absence substitution, special procedures, extensions.
+"""Case handling at the workbench: saved inbox filters, absence substitution, special procedures, extensions,
+and the promise date of a tolerated acceptance (容缺受理).
 
 Revision ID: 0005
 Revises: 0004
@@ -25,6 +26,8 @@ def _case() -> sa.Column:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("case_file") as batch:
+        batch.add_column(sa.Column("tolerated_due_at", UTCDateTime(), nullable=True))
     op.create_table(
         "saved_filter",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -82,3 +85,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("extension", "special_procedure", "substitution", "saved_filter"):
         op.drop_table(table)
+    with op.batch_alter_table("case_file") as batch:
+        batch.drop_column("tolerated_due_at")
