@@ -6,7 +6,7 @@ from engine import cases, clock
 from engine.status import CaseStatus
 from tests.webpage import Page, login, submit
 
-from .helpers import answer, application, case, documents, item_code, only_open_task, worker_for
+from .helpers import answer, application, case, documents, item_code, only_open_task, open_tasks, worker_for
 
 
 def _submit(db, users, **fields) -> int:
@@ -129,3 +129,24 @@ def _csrf(client) -> str:
     page = Page(client.get("/workbench/extensions"))
     field = next(e for e in page.root.iter() if e.get("name") == "csrf_token")
     return field.get("value")
+
+
+def test_each_joint_reviewer_sees_the_other_departments_opinions_as_they_arrive(client, db, users):
+    code = item_code(db, "planning_permit")
+    case_id = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
+    task = only_open_task(db, case_id)
+    cases.complete(db, task.id, worker_for(db, task, users), answer(db, task, decision="accept"))
+    reviews = {t.bpmn_id: t for t in open_tasks(db, case_id)}
+    assert set(reviews) == {"review_planning", "review_fire", "review_env", "review_civil_defense"}
+    planning = reviews["review_planning"]
+    cases.complete(db, planning.id, users["reviewer"],
+                   answer(db, planning, decision="agree_with_conditions", opinion="建筑退让须满足规划条件",
+                          conditions=["北侧退让红线不少于8米"]))
+    login(client, "reviewer")
+    page = Page(client.get(f"/workbench/tasks/{reviews['review_fire'].id}"))
+    rows = {row.get("data-testid"): row for row in page.all("data-testid", "opinion-")}
+    assert rows[f"opinion-{planning.id}"].get("data-state") == "done"
+    assert "建筑退让须满足规划条件" in rows[f"opinion-{planning.id}"].text
+    assert "有条件同意" in rows[f"opinion-{planning.id}"].text
+    assert rows[f"opinion-{reviews['review_env'].id}"].get("data-state") == "open"
+    assert page.find("task-form") is not None  # the fire department still gives its own opinion

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import calendar_store, case_clock
-from engine.models import AuditEvent, Case, Department
+from engine.models import AuditEvent, Case, Department, HumanTask, User
 from engine.status import FINAL, PAUSED, CaseStatus
 
 ACTION_LABELS = {
@@ -68,6 +68,44 @@ def clock_view(session: Session, case: Case) -> ClockView | None:
         return None
     remaining = case_clock.remaining_workdays(case, calendar_store.calendar_for(session))
     return ClockView(case.promised_due_at, remaining, case.paused_at is not None or case.status in PAUSED)
+
+
+@dataclass(frozen=True)
+class ReviewOpinion:
+    """One department's part of a joint review (并联审批), as every participant sees it."""
+
+    task_id: int
+    step: str
+    department: str
+    state: str          # open / done / cancelled
+    decision: str       # the decision's title from the task's form
+    opinion: str
+    by: str
+    at: datetime | None
+
+
+def review_opinions(session: Session, case: Case) -> list[ReviewOpinion]:
+    """The opinions of every review step of the case, in order, as they arrive; read-only for all.
+    Empty unless several departments review (a single review is the task itself)."""
+    rows = session.execute(
+        select(HumanTask, Department.name, User.display_name)
+        .outerjoin(Department, Department.id == HumanTask.department_id)
+        .outerjoin(User, User.id == HumanTask.completed_by_id)
+        .where(HumanTask.case_id == case.id, HumanTask.case_step == "review")
+        .order_by(HumanTask.created_at, HumanTask.id)).all()
+    if len({task.bpmn_id for task, _dept, _by in rows}) < 2:
+        return []
+    forms = case.item_version.forms
+    return [ReviewOpinion(task.id, task.name, dept or "", task.state,
+                          _decision_title(forms.get(task.form_key or "", {}), task.decision), task.opinion or "",
+                          by or "", task.completed_at) for task, dept, by in rows]
+
+
+def _decision_title(spec: dict, decision: str | None) -> str:
+    if not decision:
+        return ""
+    field = ((spec.get("schema") or {}).get("properties") or {}).get("decision") or {}
+    return next((b.get("title", decision) for b in field.get("oneOf") or [] if b.get("const") == decision), decision)
 
 
 def application_spec(case: Case) -> dict:

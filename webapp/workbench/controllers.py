@@ -105,4 +105,5 @@ def _render_task(found: HumanTask, case, submission: formrender.Submission | Non
         "workbench/task.html", task=found, case=case, form=form, workable=workable, me=user,
         application=formrender.display(case_pages.application_spec(case), case.application),
         answer=formrender.display(spec, found.submission) if found.submission else None,
-        history=case_pages.history(db.session, case), clock=case_pages.clock_view(db.session, case))
+        history=case_pages.history(db.session, case), clock=case_pages.clock_view(db.session, case),
+        opinions=case_pages.review_opinions(db.session, case))
