@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import calendar_store, case_clock
+from engine import calendar_store, case_clock, formdata
 from engine.models import AuditEvent, Case, Department, HumanTask, User
 from engine.status import FINAL, PAUSED, CaseStatus
 
@@ -106,6 +106,17 @@ def _decision_title(spec: dict, decision: str | None) -> str:
         return ""
     field = ((spec.get("schema") or {}).get("properties") or {}).get("decision") or {}
     return next((b.get("title", decision) for b in field.get("oneOf") or [] if b.get("const") == decision), decision)
+
+
+def supplement_items(case: Case, detail: dict | None) -> tuple[list[str], list[str]]:
+    """The fields and materials a supplement request names, by their titles (older requests were free text,
+    shown as written)."""
+    detail = detail or {}
+    version = case.item_version
+    titles = dict(formdata.field_paths(application_spec(case).get("schema") or {}))
+    names = {m.get("id"): m.get("name") for m in version.guide.get("materials") or []}
+    return ([titles.get(f, f) for f in detail.get("supplement_fields") or []],
+            [names.get(m) or m for m in detail.get("supplement_materials") or []])
 
 
 def application_spec(case: Case) -> dict:

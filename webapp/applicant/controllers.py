@@ -124,7 +124,8 @@ def task(task_id: int):
     notice = db.session.scalar(select(AuditEvent).where(
         AuditEvent.case_id == case.id, AuditEvent.action == "status",
         AuditEvent.status == int(CaseStatus.SUPPLEMENT_REQUESTED)).order_by(AuditEvent.seq.desc()).limit(1))
-    body = render_template("applicant/task.html", task=found, case=case, form=form, notice=notice)
+    body = render_template("applicant/task.html", task=found, case=case, form=form, notice=notice,
+                           asked=case_pages.supplement_items(case, notice.detail if notice else None))
     return (body, 400) if submission is not None else body
 
 
