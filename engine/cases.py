@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_clock, case_numbers, clock, fees, formdata, progress, versions
+from . import audit, calendar_store, case_clock, case_numbers, clock, fees, formdata, identifiers, progress, versions
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -33,27 +33,43 @@ class Submitted:
 
 def submit(db: Database, item_code: str, application: dict, applicant: User | None = None, *,
            applicant_name: str | None = None, applicant_type: str | None = None,
-           applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online") -> Submitted:
+           applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online",
+           received_by: User | None = None) -> Submitted:
     """Receive an application for the current version of an item: status 1 (已接件), workflow started.
 
     Validation happens inside the transaction but before anything is written, so bad input writes
-    nothing and the case starts on exactly the version its application was validated against."""
+    nothing and the case starts on exactly the version its application was validated against.
+    `received_by` is the window clerk who registers a walk-in application (channel `window`)."""
     name = applicant_name or (applicant.display_name if applicant else None)
     kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
     if not name:
         raise InvalidInput(_("请填写申请人名称。"), {"applicant_name": [_("请填写申请人名称。")]})
+    if applicant_id_number is not None:
+        _check_id_number(kind, applicant_id_number)
     applicant_info = (name, kind, applicant_id_number or (applicant.id_number if applicant else None))
     for _attempt in range(MAX_SUBMIT_ATTEMPTS):
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
-            case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel)
+            case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
+                                   received_by)
             return Submitted(case_id, case_no, code)
         except Conflict:
             continue  # the random case number was taken: draw another
     raise Conflict(_("系统繁忙，请稍后重新提交。"))
 
 
-def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel) -> int:
+def _check_id_number(kind: str, number: str) -> None:
+    """An ID typed for someone else (at the window, by an agent) is checked like a registration's."""
+    if kind == "法人" and not identifiers.is_credit_code(number):
+        raise InvalidInput(_("统一社会信用代码不正确。"), {"applicant_id_number": [
+            _("请填写 18 位统一社会信用代码（GB 32100），并核对最后一位校验码。")]})
+    if kind != "法人" and not identifiers.is_resident_id(number):
+        raise InvalidInput(_("居民身份证号码不正确。"), {"applicant_id_number": [
+            _("请填写 18 位居民身份证号码（GB 11643），并核对最后一位校验码。")]})
+
+
+def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
+                 received_by) -> int:
     name, kind, id_number = applicant_info
     now = clock.now()
     with db.write() as session:
@@ -70,14 +86,15 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
                     title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
                     application=application, received_at=now, updated_at=now)
         session.add(case)
-        audit.record(session, "submit", case=case, actor=agent or applicant, status=int(CaseStatus.RECEIVED),
+        audit.record(session, "submit", case=case, actor=agent or applicant or received_by,
+                     status=int(CaseStatus.RECEIVED),
                      department_code=version.department_code,
                      detail={"channel": channel, "item_version": version.id})
         workflow = progress.new_workflow(session, version.spec_hash, calendar)
         start = workflow.get_next_task(spec_name="Start")
         start.data.update({"application": application,
                            "case": {"case_no": case_no, "item_code": version.item_code, "applicant_type": kind}})
-        progress.advance(session, case, workflow, calendar, agent or applicant, fresh=True)
+        progress.advance(session, case, workflow, calendar, agent or applicant or received_by, fresh=True)
     return case.id
 
 

@@ -132,6 +132,11 @@ def may_decide_extension(user: User | None, case: Case) -> bool:
     return SECTION_HEAD in user.role_names and user.department_id == case.department_id
 
 
+def may_register_walk_in(user: User | None) -> bool:
+    """Window clerks register applications brought to the counter (现场收件)."""
+    return user is not None and user.is_active and CLERK in user.role_names
+
+
 def may_reassign(user: User) -> bool:
     return bool(user.role_names & {SECTION_HEAD, SUPERVISOR, ADMIN})
 

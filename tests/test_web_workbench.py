@@ -3,6 +3,7 @@ special procedures and extensions from a task page, and the head's extension dec
 from datetime import timedelta
 
 from engine import cases, clock
+from engine.models import Case
 from engine.status import CaseStatus
 from tests.webpage import Page, login, submit
 
@@ -150,3 +151,32 @@ def test_each_joint_reviewer_sees_the_other_departments_opinions_as_they_arrive(
     assert "有条件同意" in rows[f"opinion-{planning.id}"].text
     assert rows[f"opinion-{reviews['review_env'].id}"].get("data-state") == "open"
     assert page.find("task-form") is not None  # the fire department still gives its own opinion
+
+
+def test_a_clerk_registers_a_walk_in_application_with_a_checked_id_and_gets_the_receipt(client, db, users):
+    code = item_code(db, "construction_permit")
+    login(client, "clerk")
+    assert Page(client.get("/workbench/walk-in")).find("walk-in-items") is not None
+    url = f"/workbench/walk-in/{code}"
+    person = {"on_behalf": {"applicant_name": "珠海斗门建工集团有限公司", "applicant_type": "法人",
+                            "applicant_id_number": "91440403MA54Q8K3X0"}}  # check character wrong
+    response = submit(client, url, "walk-in-form", {**application(db, code), **person})
+    page = Page(response)
+    assert response.status_code == 400
+    assert "统一社会信用代码" in page.html and page.find("walk-in-form") is not None
+    person["on_behalf"]["applicant_id_number"] = "91440403MA54Q8K3XP"
+    response = submit(client, url, "walk-in-form", {**application(db, code), **person})
+    assert response.status_code == 302
+    receipt = Page(client.get(response.headers["Location"]))
+    case_no = receipt.text("case-no")
+    assert len(receipt.text("query-code")) >= 6
+    assert Page(client.get(response.headers["Location"])).status == 404  # the query code is shown once
+    with db.read() as session:
+        registered = session.query(Case).filter_by(case_no=case_no).one()
+    assert registered.channel == "window" and registered.applicant_id is None
+    assert registered.applicant_name == "珠海斗门建工集团有限公司"
+
+
+def test_only_window_clerks_register_walk_ins(client, db):
+    login(client, "reviewer")
+    assert client.get("/workbench/walk-in").status_code == 403

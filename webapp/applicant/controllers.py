@@ -54,6 +54,8 @@ def apply(code: str):
             done = cases.submit(engine_db(), code, submission.data, **extra)
         except InvalidInput as exc:
             submission.errors = exc.errors or {"": [exc.message]}
+            if person is not None:
+                person.errors = on_behalf.errors_for_person(submission.errors)
         else:
             session[RECEIPT] = {"case_id": done.case_id, "case_no": done.case_no,
                                 "query_code": done.query_code}

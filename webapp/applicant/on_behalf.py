@@ -30,9 +30,18 @@ def spec() -> dict:
             "ui": {PREFIX: {"applicant_type": {"ui:widget": "radio"}}}}
 
 
+def person_arguments(data: dict) -> dict:
+    """The applicant's identity as engine.cases.submit takes it."""
+    person = data.get(PREFIX, {})
+    return {"applicant_name": person.get("applicant_name"), "applicant_type": person.get("applicant_type"),
+            "applicant_id_number": person.get("applicant_id_number")}
+
+
+def errors_for_person(errors: dict) -> dict:
+    """Engine messages about the applicant's identity, keyed to this form's fields."""
+    return {f"{PREFIX}.{key}": messages for key, messages in errors.items() if key.startswith("applicant_")}
+
+
 def submit_arguments(data: dict, agent: User) -> dict:
     """Keyword arguments of engine.cases.submit for an application made by an agent."""
-    person = data.get(PREFIX, {})
-    return {"applicant": None, "agent": agent, "channel": "agent",
-            "applicant_name": person.get("applicant_name"), "applicant_type": person.get("applicant_type"),
-            "applicant_id_number": person.get("applicant_id_number")}
+    return {"applicant": None, "agent": agent, "channel": "agent", **person_arguments(data)}

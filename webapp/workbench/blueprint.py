@@ -5,6 +5,7 @@ from ..access import area_required
 from . import controllers as c
 from . import fees as f
 from . import handling as h
+from . import walk_in as w
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 
@@ -14,6 +15,11 @@ bp.add_url_rule("/tasks/<int:task_id>/claim", "claim", c.claim, methods=["POST"]
 bp.add_url_rule("/tasks/<int:task_id>/unclaim", "unclaim", c.unclaim, methods=["POST"])
 bp.add_url_rule("/tasks/<int:task_id>/complete", "complete", c.complete, methods=["POST"])
 bp.add_url_rule("/done", "done", c.done)
+
+# Walk-in registration at the window (现场收件).
+bp.add_url_rule("/walk-in", "walk_in", w.choose_item)
+bp.add_url_rule("/walk-in/<code>", "register_walk_in", w.register, methods=["GET", "POST"])
+bp.add_url_rule("/walk-in/cases/<int:case_id>", "walk_in_receipt", w.walk_in_receipt)
 
 # Saved inbox filters and absence substitutes (代岗).
 bp.add_url_rule("/filters", "save_filter", h.save_filter, methods=["POST"])
