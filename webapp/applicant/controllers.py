@@ -64,14 +64,9 @@ def apply(code: str):
 
 
 def _render_apply(version, spec, behalf, submission=None, person=None):
-    form = (formrender.prepare(spec, submission.data, submission.errors, submission.raw) if submission
-            else formrender.prepare(spec))
-    person_form = None
-    if behalf is not None:
-        person_form = (formrender.prepare(behalf, person.data, person.errors, person.raw) if person
-                       else formrender.prepare(behalf))
-    return render_template("applicant/apply.html", item=version.item, guide=version.guide, form=form,
-                           person_form=person_form)
+    person_form = formrender.again(behalf, person) if behalf is not None else None
+    return render_template("applicant/apply.html", item=version.item, guide=version.guide,
+                           form=formrender.again(spec, submission), person_form=person_form)
 
 
 @area_required("applicant")
@@ -121,8 +116,7 @@ def task(task_id: int):
     spec = task_form_spec(found)
     form = None
     if found.state == "open":
-        form = (formrender.prepare(spec, submission.data, submission.errors, submission.raw) if submission
-                else formrender.prepare(spec))
+        form = formrender.again(spec, submission)
     notice = db.session.scalar(select(AuditEvent).where(
         AuditEvent.case_id == case.id, AuditEvent.action == "status",
         AuditEvent.status == int(CaseStatus.SUPPLEMENT_REQUESTED)).order_by(AuditEvent.seq.desc()).limit(1))

@@ -67,6 +67,13 @@ def prepare(spec: dict | None, data: dict | None = None, errors: dict | None = N
     return RenderedForm(root, schema.get("title", ""), schema.get("description", ""), summary)
 
 
+def again(spec: dict | None, submission: Submission | None) -> RenderedForm:
+    """The form as it was submitted, with its messages; a fresh form when nothing was submitted."""
+    if submission is None:
+        return prepare(spec)
+    return prepare(spec, submission.data, submission.errors, submission.raw)
+
+
 def display(spec: dict | None, data: dict | None) -> list[Row]:
     """Read-only rows of submitted data."""
     schema, ui = _parts(spec)

@@ -99,8 +99,7 @@ def _render_task(found: HumanTask, case, submission: formrender.Submission | Non
     workable = found.state == "open" and may_work_on(db.session, user, found, case)
     form = None
     if workable:
-        form = (formrender.prepare(spec, submission.data, submission.errors, submission.raw) if submission
-                else formrender.prepare(spec))
+        form = formrender.again(spec, submission)
     return render_template(
         "workbench/task.html", task=found, case=case, form=form, workable=workable, me=user,
         application=formrender.display(case_pages.application_spec(case), case.application),

@@ -62,12 +62,8 @@ def register(code: str):
 
 
 def _render(version, spec, person_spec, submission=None, person=None):
-    form = (formrender.prepare(spec, submission.data, submission.errors, submission.raw) if submission
-            else formrender.prepare(spec))
-    person_form = (formrender.prepare(person_spec, person.data, person.errors, person.raw) if person
-                   else formrender.prepare(person_spec))
-    return render_template("workbench/walk_in.html", item=version.item, guide=version.guide, form=form,
-                           person_form=person_form)
+    return render_template("workbench/walk_in.html", item=version.item, guide=version.guide,
+                           form=formrender.again(spec, submission), person_form=formrender.again(person_spec, person))
 
 
 @area_required("workbench")
