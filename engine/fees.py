@@ -8,8 +8,9 @@ here takes an amount, so nobody (clerk, head, web form) can change or delete one
 - bank (银行缴款): the applicant pays into the finance account named by the finance code; a clerk
   records the bank's receipt number.
 - window (窗口收费): paid at the window, the clerk records the receipt number.
-- ticket (拉票): small, frequent fees written on tickets; when a ticket book is used up, its fees are
-  paid at the bank in one go and settled here together under that one receipt.
+- ticket (拉票): small, frequent fees paid at the window against a numbered ticket: recorded with the
+  ticket number, the fee is paid at once (the case may conclude); when the ticket book is used up, its
+  money goes to the bank in one go and its fees are settled here together under that one bank receipt.
 
 A case cannot conclude as approved while a fee is still due (`require_settled`, called by
 `engine.cases.complete` after the workflow moved, so the refusal rolls the whole action back).
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from . import audit, clock, versions
@@ -72,27 +73,27 @@ def unpaid(session: Session, case_id: int) -> list[FeeCharge]:
 
 
 def unsettled_tickets(session: Session, department_ids, limit: int | None = None) -> list[FeeCharge]:
-    """Ticket fees (拉票) still due on cases of these departments, oldest first (at most `limit`), each
-    with its case loaded. Read through `ix_fee_status_payment`; cases that ended unapproved are left out."""
+    """Ticket fees (拉票) of these departments not yet settled with the bank, oldest first (at most `limit`),
+    each with its case loaded: those paid against a ticket, and those still due on running or approved
+    cases (a case that ended unapproved owes nothing). Read through `ix_fee_status_payment`."""
     ids = list(department_ids)
     if not ids:
         return []
+    still_owed = and_(FeeCharge.status == DUE, Case.status.not_in([int(s) for s in ENDED_UNAPPROVED]))
     query = (select(FeeCharge).join(Case, Case.id == FeeCharge.case_id).options(contains_eager(FeeCharge.case))
-             .where(FeeCharge.status == DUE, FeeCharge.payment == TICKET, Case.department_id.in_(ids),
-                    Case.status.not_in([int(s) for s in ENDED_UNAPPROVED]))
+             .where(FeeCharge.payment == TICKET, FeeCharge.status.in_((DUE, PAID)), FeeCharge.settled_at.is_(None),
+                    Case.department_id.in_(ids), or_(FeeCharge.status == PAID, still_owed))
              .order_by(FeeCharge.created_at, FeeCharge.id).limit(limit))
     return list(session.scalars(query))
 
 
 def record_payment(db: Database, fee_id: int, user: User, receipt_no: str) -> None:
-    """A bank or window fee was paid: record the receipt number (the bank's, or the window's own)."""
+    """A fee was paid: record the receipt number (the bank's, the window's own, or the ticket's number)."""
     receipt = _receipt(receipt_no)
     with db.write() as session:
         fee, case = _lock_fee(session, fee_id)
         if not may_collect_fees(session, user, case):
             raise Forbidden(_("您无权登记该办件的缴费。"))
-        if fee.payment == TICKET:
-            raise InvalidState(_("“%(name)s”为拉票收费，请在拉票结算中批量结算。", name=fee.name))
         _require_due(fee)
         _mark_paid(fee, user, receipt)
         audit.record(session, "fee_paid", case=case, actor=user, department_code=_department_code(session, case),
@@ -101,7 +102,8 @@ def record_payment(db: Database, fee_id: int, user: User, receipt_no: str) -> No
 
 
 def settle_tickets(db: Database, fee_ids, user: User, receipt_no: str) -> int:
-    """Settle several ticket fees with the one bank receipt of their ticket book; all or none.
+    """Settle the ticket fees of a used-up ticket book with its one bank receipt; all or none. A ticket
+    fee not yet recorded at the window is paid and settled at once under that receipt.
 
     Returns how many fees were settled."""
     receipt = _receipt(receipt_no)
@@ -120,13 +122,19 @@ def settle_tickets(db: Database, fee_ids, user: User, receipt_no: str) -> int:
                 raise Forbidden(_("您无权结算办件 %(no)s 的费用。", no=fee.case.case_no))
             if fee.payment != TICKET:
                 raise InvalidState(_("“%(name)s”不是拉票收费，不能批量结算。", name=fee.name))
-            _require_due(fee)
+            if fee.settled_at is not None:
+                raise InvalidState(_("“%(name)s”已于银行回单 %(no)s 结算。", name=fee.name, no=fee.settlement_receipt_no))
+            if fee.status == WAIVED:
+                raise InvalidState(_("“%(name)s”已减免，无需结算。", name=fee.name))
+        now = clock.now()
         for fee in fees:
-            _mark_paid(fee, user, receipt)
+            if fee.status == DUE:
+                _mark_paid(fee, user, receipt)
+            fee.settled_at, fee.settlement_receipt_no = now, receipt
             audit.record(session, "tickets_settled", case=fee.case, actor=user,
                          department_code=_department_code(session, fee.case),
                          detail={"fee": fee.code, "amount": str(fee.amount), "receipt_no": receipt,
-                                 "batch": len(fees)})
+                                 "ticket_no": fee.receipt_no, "batch": len(fees)})
     return len(fees)
 
 

@@ -99,10 +99,20 @@ def test_a_fee_cannot_be_paid_twice(db, users):
     assert fee(db, case_id, "bank").receipt_no == "YH-0001"
 
 
-def test_ticket_fees_are_not_recorded_one_by_one(db, users):
+def test_a_ticket_fee_is_paid_by_its_ticket_number_and_waits_for_the_books_settlement(db, users):
     case_id = accepted_case(db, users)
+    ticket = fee(db, case_id, "ticket")
+    fees.record_payment(db, ticket.id, users["clerk"], "LP-0000123")
+    paid = fee(db, case_id, "ticket")
+    assert (paid.status, paid.receipt_no, paid.settled_at) == ("paid", "LP-0000123", None)
+    with db.read() as session:
+        land = session.scalar(select(Department.id).where(Department.code == "dm_land"))
+        assert [t.id for t in fees.unsettled_tickets(session, [land])] == [ticket.id]
+    assert fees.settle_tickets(db, [ticket.id], users["clerk"], "JS2026-08") == 1
+    settled = fee(db, case_id, "ticket")
+    assert (settled.receipt_no, settled.settlement_receipt_no) == ("LP-0000123", "JS2026-08")
     with pytest.raises(InvalidState):
-        fees.record_payment(db, fee(db, case_id, "ticket").id, users["clerk"], "LP-1")
+        fees.settle_tickets(db, [ticket.id], users["clerk"], "JS2026-09")  # a ticket is settled once
 
 
 def test_ticket_fees_of_several_cases_are_settled_in_one_batch_with_one_receipt(db, users):
@@ -113,7 +123,7 @@ def test_ticket_fees_of_several_cases_are_settled_in_one_batch_with_one_receipt(
     assert {t.case_id for t in waiting} == {first, second}
     assert fees.settle_tickets(db, [t.id for t in waiting], users["clerk"], "JS2026-07") == 2
     settled = [fee(db, first, "ticket"), fee(db, second, "ticket")]
-    assert {(t.status, t.receipt_no) for t in settled} == {("paid", "JS2026-07")}
+    assert {(t.status, t.receipt_no, t.settlement_receipt_no) for t in settled} == {("paid", "JS2026-07", "JS2026-07")}
     with db.read() as session:
         assert fees.unsettled_tickets(session, [land]) == []
 

@@ -157,3 +157,13 @@ def test_concluding_through_the_task_form_with_fees_due_shows_which_fees_and_kee
     for payment in ("bank", "window", "ticket"):
         assert fee(db, accepted, payment).name in page.text("form-errors")
     assert open_tasks(db, accepted)[0].id == issue.id
+
+
+def test_a_ticket_fee_is_recorded_with_its_ticket_number_on_the_task_page(client, db, users, accepted):
+    login(client, "clerk")
+    ticket = fee(db, accepted, "ticket")
+    response = submit(client, task_url(db, accepted), f"fee-pay-form-{ticket.id}", {"receipt_no": "LP-0042"})
+    assert response.status_code == 302
+    assert (fee(db, accepted, "ticket").status, fee(db, accepted, "ticket").receipt_no) == ("paid", "LP-0042")
+    page = Page(client.get("/workbench/tickets"))
+    assert page.text(f"ticket-no-{ticket.id}") == "LP-0042"

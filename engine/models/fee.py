@@ -29,6 +29,8 @@ class FeeCharge(Base):
     paid_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     waiver_reason: Mapped[str | None] = mapped_column(Text)
+    settled_at: Mapped[datetime | None]  # a ticket fee's book paid into the finance account (拉票结算)
+    settlement_receipt_no: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
     case: Mapped[Case] = relationship()

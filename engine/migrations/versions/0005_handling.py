@@ -1,5 +1,5 @@
 """Case handling at the workbench: saved inbox filters, absence substitution, special procedures, extensions,
-and the promise date of a tolerated acceptance (容缺受理).
+the promise date of a tolerated acceptance (容缺受理), and the batch settlement of ticket fees.
 
 Revision ID: 0005
 Revises: 0004
@@ -28,6 +28,9 @@ def _case() -> sa.Column:
 def upgrade() -> None:
     with op.batch_alter_table("case_file") as batch:
         batch.add_column(sa.Column("tolerated_due_at", UTCDateTime(), nullable=True))
+    with op.batch_alter_table("fee_charge") as batch:
+        batch.add_column(sa.Column("settled_at", UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("settlement_receipt_no", sa.String(64), nullable=True))
     op.create_table(
         "saved_filter",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -87,3 +90,6 @@ def downgrade() -> None:
         op.drop_table(table)
     with op.batch_alter_table("case_file") as batch:
         batch.drop_column("tolerated_due_at")
+    with op.batch_alter_table("fee_charge") as batch:
+        batch.drop_column("settlement_receipt_no")
+        batch.drop_column("settled_at")
