@@ -85,6 +85,9 @@ def test_four_departments_review_the_planning_permit_in_parallel_and_the_lead_co
         page.check('input[type="radio"][name="decision"][value="agree"]')
         page.fill("#f-opinion", f"第{number}个部门：同意。")
         if number == 4:
+            page.wait_for_selector('#process-diagram[data-rendered="true"]')
+            assert page.locator("#process-diagram .step-active").count() == 1   # the fourth review
+            assert page.locator("#process-diagram .step-done").count() >= 4     # pre-review and three reviews
             _shot(page, "joint-review")
         page.click("#complete-task")
         page.wait_for_selector('[data-testid="flash-success"]')

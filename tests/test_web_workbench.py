@@ -3,7 +3,9 @@ special procedures and extensions from a task page, and the head's extension dec
 from datetime import timedelta
 
 from engine import cases, clock
+from engine.accounts import create_user
 from engine.models import Case
+from engine.permissions import CLERK
 from engine.status import CaseStatus
 from tests.webpage import Page, login, submit
 
@@ -180,3 +182,19 @@ def test_a_clerk_registers_a_walk_in_application_with_a_checked_id_and_gets_the_
 def test_only_window_clerks_register_walk_ins(client, db):
     login(client, "reviewer")
     assert client.get("/workbench/walk-in").status_code == 403
+
+
+def test_the_task_page_diagram_marks_the_open_and_finished_steps_for_those_who_may_see_the_case(app, client, db,
+                                                                                               users):
+    case_id = _accepted(db, users)
+    review = only_open_task(db, case_id)
+    login(client, "reviewer")
+    state = client.get(f"/workbench/tasks/{review.id}/diagram.json").get_json()
+    assert state["active"] == [review.bpmn_id] and "pre_review" in state["done"]
+    assert f'id="{review.bpmn_id}"' in state["xml"]
+    with db.write() as session:
+        create_user(session, "land_clerk", "x" * 12, "国土窗口", roles=(CLERK,), department="dm_land",
+                    groups=("dm_land_window",))
+    outsider = app.test_client()
+    login(outsider, "land_clerk", "x" * 12)
+    assert outsider.get(f"/workbench/tasks/{review.id}/diagram.json").status_code == 403

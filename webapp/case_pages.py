@@ -119,6 +119,19 @@ def supplement_items(case: Case, detail: dict | None) -> tuple[list[str], list[s
             [names.get(m) or m for m in detail.get("supplement_materials") or []])
 
 
+def diagram_state(session: Session, case: Case, focus: str | None = None) -> dict:
+    """The process drawing of a case for the bpmn-js viewer: the BPMN XML of the diagram holding `focus`
+    (else the item's main one), with the steps open now and those done, from the task rows."""
+    diagrams = case.item_version.diagrams or {}
+    marker = f'id="{focus}"' if focus else None
+    name = next((n for n, xml in diagrams.items() if marker and marker in xml), None) \
+        or next((n for n in diagrams if n.startswith(case.item_version.stem)), None) or next(iter(diagrams), None)
+    rows = session.execute(select(HumanTask.bpmn_id, HumanTask.state).where(HumanTask.case_id == case.id)).all()
+    return {"xml": diagrams.get(name, "") if name else "",
+            "active": sorted({bpmn_id for bpmn_id, state in rows if state == "open"}),
+            "done": sorted({bpmn_id for bpmn_id, state in rows if state == "done"})}
+
+
 def application_spec(case: Case) -> dict:
     """The application form ({schema, ui}) of the item version the case was submitted on."""
     version = case.item_version

@@ -1,7 +1,7 @@
 """Clerks, reviewers and section heads: the inbox of their groups' open tasks, and each task's page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -80,6 +80,12 @@ def complete(task_id: int):
         return _render_task(found, case, submission), 400
     flash(_("“%(task)s”已办理完成（办件 %(no)s）。", task=found.name, no=case.case_no), "success")
     return redirect(url_for(".inbox"))
+
+
+@area_required("workbench")
+def diagram(task_id: int):
+    found, case = load_task(task_id)
+    return jsonify(case_pages.diagram_state(db.session, case, found.bpmn_id))
 
 
 def load_task(task_id: int):
