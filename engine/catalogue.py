@@ -80,7 +80,8 @@ def deploy_bundle(db: Database, bundle: Bundle, published_by: str | None = None)
             application_form=application_form_key(bundle),
             forms={key: {"schema": f.schema, "ui": f.ui} for key, f in bundle.forms.items()},
             user_tasks={key: {"name": t.name, "form": t.form, "group": t.group, "step_limit_days": t.step_limit_days,
-                              "case_step": t.case_step, "result_variable": t.result_variable}
+                              "case_step": t.case_step, "result_variable": t.result_variable,
+                              "group_variable": t.group_variable}
                         for key, t in bundle.user_tasks.items()},
             diagrams={name: xml.decode("utf-8") for name, xml in bundle.diagrams.items()},
             published_at=clock.now(), published_by=published_by)

@@ -132,6 +132,15 @@ def may_decide_extension(user: User | None, case: Case) -> bool:
     return SECTION_HEAD in user.role_names and user.department_id == case.department_id
 
 
+def may_lead_joint_review(session: Session, user: User | None, case: Case) -> bool:
+    """The lead window of a joint case (并联审批): a member of the group that pre-reviewed it."""
+    if user is None or not user.is_active or not user.role_names & WORKBENCH_ROLES:
+        return False
+    codes = group_codes(session, user)
+    return session.execute(select(HumanTask.id).where(HumanTask.case_id == case.id, HumanTask.case_step == "pre_review",
+                                                      HumanTask.group_code.in_(codes)).limit(1)).first() is not None
+
+
 def may_register_walk_in(user: User | None) -> bool:
     """Window clerks register applications brought to the counter (现场收件)."""
     return user is not None and user.is_active and CLERK in user.role_names

@@ -140,9 +140,10 @@ def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:
         if uuid in open_rows:
             continue
         info = meta.get(task.task_spec.bpmn_id, {})
-        group = info.get("group")
-        row = HumanTask(case=case, task_uuid=uuid, bpmn_id=task.task_spec.bpmn_id,
-                        name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, group_code=group,
+        group, name = info.get("group"), task.task_spec.bpmn_name or task.task_spec.bpmn_id
+        if info.get("group_variable"):
+            group, name = _group_from_data(session, case, task, info["group_variable"], name)
+        row = HumanTask(case=case, task_uuid=uuid, bpmn_id=task.task_spec.bpmn_id, name=name, group_code=group,
                         department_id=_department_of_group(session, group, case), form_key=info.get("form"),
                         case_step=info.get("case_step"), created_at=now,
                         due_at=calendar.due_at(now, info["step_limit_days"]) if info.get("step_limit_days") else None)
@@ -150,6 +151,18 @@ def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:
         audit.record(session, "task_created", case=case, detail={"task": row.bpmn_id, "name": row.name,
                                                                  "group": group})
         _on_task_ready(session, case, row, calendar, now, actor)
+
+
+def _group_from_data(session, case, task, variable: str, name: str) -> tuple[str, str]:
+    """The group of a task whose candidate group is `${variable}` (one instance of a multi-instance review),
+    and its name with the department it belongs to."""
+    code = task.data.get(variable)
+    departments = organisation.group_departments(session)
+    if not isinstance(code, str) or code not in departments:
+        raise WorkflowFault(_("办件 %(no)s 的任务“%(task)s”的办理组“%(group)s”不存在。请联系业务分析员检查流程图中的 %(var)s。",
+                              no=case.case_no, task=name, group=code, var=variable))
+    department = session.get(Department, departments[code]) if departments[code] else None
+    return code, f"{name}（{department.name}）" if department else name
 
 
 def open_task_rows(session, case) -> list[HumanTask]:

@@ -64,30 +64,36 @@ def test_a_clerk_ticks_what_to_supplement_the_applicant_answers_and_the_clerk_ac
     assert case(db, case_id).accepted_at is not None
 
 
-def test_four_departments_review_the_planning_permit_in_parallel_and_the_lead_concludes(page, live_server, db,
-                                                                                        users):
+def test_departments_review_the_planning_permit_in_parallel_one_added_by_the_lead_who_concludes(page, live_server, db,
+                                                                                                 users):
     code = item_code(db, "planning_permit")
     case_id = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
+    pre_review = only_open_task(db, case_id)
     _login(page, live_server, "clerk")
-    _open_and_claim(page, live_server, only_open_task(db, case_id))
+    _open_and_claim(page, live_server, pre_review)
     page.check('input[type="radio"][name="decision"][value="accept"]')
     page.click("#complete-task")
+    page.wait_for_selector('[data-testid="flash-success"]')
+    assert len(open_tasks(db, case_id)) == 4
+    page.goto(f"{live_server}/workbench/tasks/{pre_review.id}")  # the lead adds the water company
+    page.select_option("#add-reviewer-group", "dm_water_reviewer")
+    page.click("#add-reviewer")
     page.wait_for_selector('[data-testid="flash-success"]')
     _logout(page)
 
     reviews = open_tasks(db, case_id)
-    assert len(reviews) == 4
+    assert len(reviews) == 5 and "dm_water_reviewer" in {t.group_code for t in reviews}
     _login(page, live_server, "reviewer")
     for number, task in enumerate(reviews, 1):
         _open_and_claim(page, live_server, task)
-        assert page.locator('[data-testid^="opinion-"]').count() == 4
+        assert page.locator('[data-testid^="opinion-"]').count() == 5
         assert page.locator('[data-testid^="opinion-"][data-state="done"]').count() == number - 1
         page.check('input[type="radio"][name="decision"][value="agree"]')
         page.fill("#f-opinion", f"第{number}个部门：同意。")
-        if number == 4:
+        if number == 5:
             page.wait_for_selector('#process-diagram[data-rendered="true"]')
-            assert page.locator("#process-diagram .step-active").count() == 1   # the fourth review
-            assert page.locator("#process-diagram .step-done").count() >= 4     # pre-review and three reviews
+            assert page.locator("#process-diagram .step-active").count() == 1   # the review, still running
+            assert page.locator("#process-diagram .step-done").count() >= 1     # the pre-review
             _shot(page, "joint-review")
         page.click("#complete-task")
         page.wait_for_selector('[data-testid="flash-success"]')
@@ -97,10 +103,12 @@ def test_four_departments_review_the_planning_permit_in_parallel_and_the_lead_co
     assert consolidate.bpmn_id == "consolidate"
     _login(page, live_server, "clerk")
     _open_and_claim(page, live_server, consolidate)
-    assert page.locator('[data-testid^="opinion-"][data-state="done"]').count() == 4
+    assert page.locator('[data-testid^="opinion-"][data-state="done"]').count() == 5
     page.check('input[type="radio"][name="decision"][value="approve"]')
-    page.fill("#f-summary", "四部门均同意，准予核发建设工程规划许可证。")
+    page.fill("#f-summary", "各部门均同意，准予核发建设工程规划许可证。")
     page.click("#complete-task")
     page.wait_for_selector('[data-testid="flash-success"]')
     assert case(db, case_id).status in (CaseStatus.APPROVED, CaseStatus.APPROVED_TOLERATED)
     assert open_tasks(db, case_id) == []
+    kinds = [d.kind for d in documents(db, case_id)]
+    assert kinds[0] == "acceptance_notice" and "approval_decision" in kinds

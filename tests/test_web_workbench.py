@@ -139,20 +139,34 @@ def test_each_joint_reviewer_sees_the_other_departments_opinions_as_they_arrive(
     case_id = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
     task = only_open_task(db, case_id)
     cases.complete(db, task.id, worker_for(db, task, users), answer(db, task, decision="accept"))
-    reviews = {t.bpmn_id: t for t in open_tasks(db, case_id)}
-    assert set(reviews) == {"review_planning", "review_fire", "review_env", "review_civil_defense"}
-    planning = reviews["review_planning"]
+    reviews = {t.group_code: t for t in open_tasks(db, case_id)}
+    planning = reviews["dm_planning_reviewer"]
     cases.complete(db, planning.id, users["reviewer"],
                    answer(db, planning, decision="agree_with_conditions", opinion="建筑退让须满足规划条件",
                           conditions=["北侧退让红线不少于8米"]))
     login(client, "reviewer")
-    page = Page(client.get(f"/workbench/tasks/{reviews['review_fire'].id}"))
+    page = Page(client.get(f"/workbench/tasks/{reviews['dm_fire_reviewer'].id}"))
     rows = {row.get("data-testid"): row for row in page.all("data-testid", "opinion-")}
     assert rows[f"opinion-{planning.id}"].get("data-state") == "done"
     assert "建筑退让须满足规划条件" in rows[f"opinion-{planning.id}"].text
     assert "有条件同意" in rows[f"opinion-{planning.id}"].text
-    assert rows[f"opinion-{reviews['review_env'].id}"].get("data-state") == "open"
+    assert rows[f"opinion-{reviews['dm_env_reviewer'].id}"].get("data-state") == "open"
     assert page.find("task-form") is not None  # the fire department still gives its own opinion
+    assert page.find("add-reviewer-form") is None  # a reviewer is not the lead window
+
+
+def test_the_lead_window_adds_a_department_from_the_case_page(client, db, users):
+    code = item_code(db, "planning_permit")
+    case_id = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
+    task = only_open_task(db, case_id)
+    cases.complete(db, task.id, users["clerk"], answer(db, task, decision="accept"))
+    login(client, "clerk")
+    url = f"/workbench/tasks/{task.id}"  # the lead's own finished pre-review shows the case
+    response = submit(client, url, "add-reviewer-form", {"group": "dm_water_reviewer"})
+    assert response.status_code == 302
+    assert "dm_water_reviewer" in {t.group_code for t in open_tasks(db, case_id)}
+    options = [e.get("value") for e in Page(client.get(url)).root.iter() if e.tag == "option"]
+    assert "dm_water_reviewer" not in options and "dm_power_reviewer" in options
 
 
 def test_a_clerk_registers_a_walk_in_application_with_a_checked_id_and_gets_the_receipt(client, db, users):

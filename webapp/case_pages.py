@@ -93,7 +93,7 @@ def review_opinions(session: Session, case: Case) -> list[ReviewOpinion]:
         .outerjoin(User, User.id == HumanTask.completed_by_id)
         .where(HumanTask.case_id == case.id, HumanTask.case_step == "review")
         .order_by(HumanTask.created_at, HumanTask.id)).all()
-    if len({task.bpmn_id for task, _dept, _by in rows}) < 2:
+    if len({task.group_code for task, _dept, _by in rows}) < 2:  # one department: its task is the page itself
         return []
     forms = case.item_version.forms
     return [ReviewOpinion(task.id, task.name, dept or "", task.state,
@@ -127,9 +127,9 @@ def diagram_state(session: Session, case: Case, focus: str | None = None) -> dic
     name = next((n for n, xml in diagrams.items() if marker and marker in xml), None) \
         or next((n for n in diagrams if n.startswith(case.item_version.stem)), None) or next(iter(diagrams), None)
     rows = session.execute(select(HumanTask.bpmn_id, HumanTask.state).where(HumanTask.case_id == case.id)).all()
-    return {"xml": diagrams.get(name, "") if name else "",
-            "active": sorted({bpmn_id for bpmn_id, state in rows if state == "open"}),
-            "done": sorted({bpmn_id for bpmn_id, state in rows if state == "done"})}
+    active = {bpmn_id for bpmn_id, state in rows if state == "open"}
+    return {"xml": diagrams.get(name, "") if name else "", "active": sorted(active),
+            "done": sorted({bpmn_id for bpmn_id, state in rows if state == "done"} - active)}
 
 
 def application_spec(case: Case) -> dict:

@@ -44,6 +44,7 @@ class UserTaskInfo:
     step_limit_days: int | None
     case_step: str | None         # pre_review | supplement | review | approve | special_procedure
     result_variable: str | None
+    group_variable: str | None = None  # `${name}`: the group is read from the task's data (multi-instance)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """User tasks: their form, candidate group, step limit, case step and result variable, checked."""
 from __future__ import annotations
 
+import re
+
 from ..i18n import _
 from ..scripting import HELPER_NAMES
 from .dialects import NS, is_variable_name, lane_names, read_user_task
@@ -11,6 +13,16 @@ from .organisation import APPLICANT_GROUP, Organisation
 CASE_STEPS = ("pre_review", "supplement", "review", "approve", "special_procedure")
 _GROUP_HINT = _("用 camunda:candidateGroups、zeebe:assignmentDefinition、spiffworkflow 属性 candidateGroups，"
                 "或把任务放进以组名（组编码或中文名称）命名的泳道")
+
+
+GROUP_VARIABLE = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
+
+
+def group_variable_of(value: str | None) -> str | None:
+    """`${reviewer}` names the task-data variable holding the group code, e.g. the input item of a
+    multi-instance review over a list of departments' groups (Camunda's expression syntax)."""
+    match = GROUP_VARIABLE.match(value or "")
+    return match.group(1) if match else None
 
 
 class UserTaskReader:
@@ -71,6 +83,7 @@ class UserTaskReader:
                 out.add(_("表单字段 %(f)s 与脚本函数同名；提交后合并到流程数据，之后所有脚本都会失败",
                           f="、".join(clash)), _("给字段改名，或设置 resultVariable 属性"), element=element)
         case_step = self._case_step(raw["caseStep"], element, out)
+        group_variable = group_variable_of(raw["group"])
         if case_step == "pre_review" and form is not None and "decision" not in field_names(form):
             out.add(_("预审任务（caseStep=pre_review）的表单没有 decision 字段，办件状态无法随受理结果变化"),
                     _("decision 取值 accept / supplement / refuse / not_accept"), element=element,
@@ -79,11 +92,12 @@ class UserTaskReader:
             bpmn_id=element.get("id"), name=element.get("name") or element.get("id"),
             process_id=process.get("id") if process is not None else "",
             form=form_key if self.forms is not None else raw["form"],
-            group=self._group(raw, element, out),
+            group=None if group_variable else self._group(raw, element, out),
             step_limit_days=self._step_limit(raw["stepLimitDays"], element, out),
-            case_step=case_step, result_variable=result_variable)
+            case_step=case_step, result_variable=result_variable, group_variable=group_variable)
 
     def _group(self, raw, element, out: FileProblems) -> str | None:
+        """A fixed candidate group, checked against the organisation (`${var}` groups are checked at run time)."""
         value, source = raw["group"], raw["group_from"]
         if value is None:
             out.add(_("用户任务没有候选组，没有人能办理它"), _GROUP_HINT, element=element)

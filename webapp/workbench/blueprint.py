@@ -39,7 +39,9 @@ bp.add_url_rule("/tasks/<int:task_id>/extension", "request_extension", h.request
 bp.add_url_rule("/extensions", "extension_requests", area_required("workbench")(h.extension_requests))
 bp.add_url_rule("/extensions/<int:extension_id>/decision", "decide_extension",
                 area_required("workbench")(h.decide_extension), methods=["POST"])
+bp.add_url_rule("/tasks/<int:task_id>/reviewers", "add_reviewer", h.add_reviewer, methods=["POST"])
 bp.add_app_template_global(h.case_actions, "case_actions")
+bp.add_app_template_global(h.review_additions, "review_additions")
 
 # Fees: payments and waivers from a task page of the case; ticket fees (拉票) settled in batch.
 bp.add_url_rule("/tasks/<int:task_id>/fees/<int:fee_id>/payment", "record_payment", f.record_payment,

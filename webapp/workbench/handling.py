@@ -8,10 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine import extensions, saved_filters, special_procedures, substitution
+from engine import extensions, joint_review, saved_filters, special_procedures, substitution
 from engine.errors import Conflict, InvalidInput, InvalidState
-from engine.models import Case, User
-from engine.permissions import ADMIN, SUPERVISOR, may_decide_extension, may_handle_case
+from engine.models import Case, Group, HumanTask, User
+from engine.permissions import ADMIN, SUPERVISOR, may_decide_extension, may_handle_case, may_lead_joint_review
 from engine.status import FINAL
 
 from ..access import area_required, signed_in
@@ -51,6 +51,29 @@ def _flash_failure(exc) -> None:
     for messages in (getattr(exc, "errors", None) or {}).values():
         for message in messages:
             flash(message, "error")
+
+
+def review_additions(case: Case, opinions) -> list[tuple[str, str]]:
+    """Template global: the departments' review groups the lead window may still add to a running joint
+    review (empty when the viewer is not the lead or no review is running)."""
+    if not any(row.state == "open" for row in opinions) or not may_lead_joint_review(db.session, signed_in(), case):
+        return []
+    taken = {code for (code,) in db.session.execute(select(HumanTask.group_code).where(
+        HumanTask.case_id == case.id, HumanTask.case_step == "review", HumanTask.state != "cancelled"))}
+    rows = db.session.execute(select(Group.code, Group.name).where(Group.code.like("%\\_reviewer", escape="\\"))
+                              .order_by(Group.code)).all()
+    return [(code, name) for code, name in rows if code not in taken]
+
+
+@area_required("workbench")
+def add_reviewer(task_id: int):
+    _task, case = load_task(task_id)
+    try:
+        joint_review.add_department(engine_db(), case.id, signed_in(), request.form.get("group", ""))
+        flash(_("已增加会审部门，该部门的会审任务已生成。"), "success")
+    except FAILURES as exc:
+        _flash_failure(exc)
+    return redirect(url_for(".task", task_id=task_id, _anchor="joint-opinions"))
 
 
 @area_required("workbench")
