@@ -65,50 +65,44 @@ def review_additions(case: Case, opinions) -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows if code not in taken]
 
 
-@area_required("workbench")
-def add_reviewer(task_id: int):
+def _on_case(task_id: int, act, done: str, anchor: str):
+    """Run an engine action on the task's case; say how it went above the task page."""
     _task, case = load_task(task_id)
     try:
-        joint_review.add_department(engine_db(), case.id, signed_in(), request.form.get("group", ""))
-        flash(_("已增加会审部门，该部门的会审任务已生成。"), "success")
+        act(case)
+        flash(done, "success")
     except FAILURES as exc:
         _flash_failure(exc)
-    return redirect(url_for(".task", task_id=task_id, _anchor="joint-opinions"))
+    return redirect(url_for(".task", task_id=task_id, _anchor=anchor))
+
+
+@area_required("workbench")
+def add_reviewer(task_id: int):
+    return _on_case(task_id, lambda case: joint_review.add_department(engine_db(), case.id, signed_in(),
+                                                                      request.form.get("group", "")),
+                    _("已增加会审部门，该部门的会审任务已生成。"), "joint-opinions")
 
 
 @area_required("workbench")
 def start_special_procedure(task_id: int):
-    _task, case = load_task(task_id)
     form = request.form
-    try:
-        special_procedures.start(engine_db(), case.id, signed_in(), form.get("kind", ""), form.get("reason", ""),
-                                 form.get("limit_days", ""))
-        flash(_("特别程序已启动，办理时限暂停计算，已向申请人出具特别程序告知书。"), "success")
-    except FAILURES as exc:
-        _flash_failure(exc)
-    return redirect(url_for(".task", task_id=task_id, _anchor="case-actions"))
+    return _on_case(task_id, lambda case: special_procedures.start(
+        engine_db(), case.id, signed_in(), form.get("kind", ""), form.get("reason", ""), form.get("limit_days", "")),
+        _("特别程序已启动，办理时限暂停计算，已向申请人出具特别程序告知书。"), "case-actions")
 
 
 @area_required("workbench")
 def end_special_procedure(task_id: int, procedure_id: int):
-    load_task(task_id)
-    try:
-        special_procedures.end(engine_db(), procedure_id, signed_in(), request.form.get("result", ""))
-        flash(_("特别程序已结束，办理时限恢复计算。"), "success")
-    except FAILURES as exc:
-        _flash_failure(exc)
-    return redirect(url_for(".task", task_id=task_id, _anchor="case-actions"))
+    return _on_case(task_id, lambda _case: special_procedures.end(engine_db(), procedure_id, signed_in(),
+                                                                  request.form.get("result", "")),
+                    _("特别程序已结束，办理时限恢复计算。"), "case-actions")
 
 
 @area_required("workbench")
 def request_extension(task_id: int):
-    _task, case = load_task(task_id)
-    try:
-        extensions.request(engine_db(), case.id, signed_in(), request.form.get("reason", ""))
-        flash(_("延期申请已提交，等待负责人审批。"), "success")
-    except FAILURES as exc:
-        _flash_failure(exc)
-    return redirect(url_for(".task", task_id=task_id, _anchor="case-actions"))
+    return _on_case(task_id, lambda case: extensions.request(engine_db(), case.id, signed_in(),
+                                                             request.form.get("reason", "")),
+                    _("延期申请已提交，等待负责人审批。"), "case-actions")
 
 
 def extension_requests():
