@@ -161,7 +161,9 @@ def _oldest_first_page(session: Session, people: list[int], codes: list[str], pa
 def _tasks_with_cases(session: Session, ids: list[int]) -> list[HumanTask]:
     if not ids:
         return []
-    rows = session.scalars(select(HumanTask).join(HumanTask.case).options(contains_eager(HumanTask.case))
+    # The application (the largest column, JSON) is not shown in lists: left unloaded.
+    rows = session.scalars(select(HumanTask).join(HumanTask.case)
+                           .options(contains_eager(HumanTask.case).defer(Case.application))
                            .where(HumanTask.id.in_(ids)))
     by_id = {task.id: task for task in rows}
     return [by_id[i] for i in ids]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -68,13 +68,17 @@ def standing_in_for(session: Session, user: User, today: date | None = None) -> 
 
 def inbox_scope(session: Session, user: User) -> tuple[list[int], list[str]]:
     """Whose claimed tasks and which groups' queues the user works today: their own, plus those of the
-    colleagues they stand in for."""
-    absent = standing_in_for(session, user)
-    if not absent:
-        return [user.id], group_codes(session, user)
-    rows = session.execute(select(Group.code).join(GroupMember, GroupMember.group_id == Group.id)
-                           .where(GroupMember.user_id.in_([user.id, *absent])).distinct())
-    return [user.id, *absent], sorted(code for (code,) in rows)
+    colleagues they stand in for. One round trip: it runs on every inbox page."""
+    today = clock.local_now().date()
+    absent = (select(Substitution.user_id).where(
+        Substitution.substitute_id == user.id, Substitution.cancelled_at.is_(None),
+        Substitution.starts_on <= today, Substitution.ends_on >= today)).scalar_subquery()
+    rows = session.execute(
+        select(GroupMember.user_id, Group.code).join(Group, Group.id == GroupMember.group_id)
+        .where((GroupMember.user_id == user.id) | GroupMember.user_id.in_(absent))
+        .union_all(select(Substitution.user_id, literal(None)).where(Substitution.user_id.in_(absent)))).all()
+    people = [user.id] + sorted({member for member, _code in rows} - {user.id})
+    return people, sorted({code for _member, code in rows if code is not None})
 
 
 def may_work_on(session: Session, user: User, task: HumanTask, case: Case) -> bool:
