@@ -98,6 +98,14 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
     return case.id
 
 
+def lock_case(session: Session, case_id: int) -> Case:
+    """The case row, locked for this transaction (concurrent actions on one case queue up or conflict)."""
+    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    if case is None:
+        raise NotFound(_("办件不存在。"))
+    return case
+
+
 def _lock_case_of_task(session: Session, task_id: int) -> tuple[HumanTask, Case]:
     task = session.get(HumanTask, task_id)
     if task is None:
@@ -229,9 +237,7 @@ def _apply_case_step(session, case, task, submission, calendar, now, user) -> No
 def withdraw(db: Database, case_id: int, user: User, reason: str = "") -> None:
     """The applicant withdraws: before acceptance status 2 (已撤件), after it 14 (撤回)."""
     with db.write() as session:
-        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
-        if case is None:
-            raise NotFound(_("办件不存在。"))
+        case = lock_case(session, case_id)
         if user.id not in (case.applicant_id, case.agent_id):
             raise Forbidden(_("只有申请人可以撤回办件。"))
         if case.status in (CaseStatus.APPROVED, CaseStatus.APPROVED_TOLERATED, CaseStatus.DENIED, CaseStatus.REFUSED,

@@ -9,12 +9,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from . import audit, calendar_store, clock, notices, progress, versions
+from .cases import lock_case
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
 from .models import Case, Extension, User
 from .permissions import may_decide_extension, may_handle_case
-from .special_procedures import MAX_TEXT, lock_case
+from .special_procedures import MAX_TEXT
 from .status import FINAL
 
 STATUTORY_DAYS = 10

@@ -12,12 +12,12 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInst
 from SpiffWorkflow.util.task import TaskState
 
 from . import audit, calendar_store, organisation, progress, versions
+from .cases import lock_case
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState
 from .i18n import _
 from .models import User
 from .permissions import APPLICANT_GROUP, may_lead_joint_review
-from .special_procedures import lock_case
 
 
 def add_department(db: Database, case_id: int, user: User, group_code: str) -> None:

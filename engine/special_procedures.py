@@ -9,10 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from . import audit, calendar_store, case_clock, clock, progress
+from .cases import lock_case
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
-from .models import Case, SpecialProcedure, User
+from .models import SpecialProcedure, User
 from .permissions import may_handle_case
 from .status import FINAL, CaseStatus
 
@@ -87,14 +88,6 @@ def end(db: Database, procedure_id: int, user: User, result: str) -> None:
 def of_case(session, case_id: int) -> list[SpecialProcedure]:
     return list(session.scalars(select(SpecialProcedure).where(SpecialProcedure.case_id == case_id)
                                 .order_by(SpecialProcedure.started_at, SpecialProcedure.id)))
-
-
-def lock_case(session, case_id: int) -> Case:
-    """The case row, locked for this transaction (concurrent actions on one case queue up or conflict)."""
-    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
-    if case is None:
-        raise NotFound(_("办件不存在。"))
-    return case
 
 
 def _days(value) -> int | None:

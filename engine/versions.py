@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from threading import Lock
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -62,9 +63,17 @@ def content(session: Session, version_id: int) -> VersionContent:
     return found
 
 
+_keys: "WeakKeyDictionary[object, str]" = WeakKeyDictionary()
+
+
 def database_key(session: Session) -> str:
-    """Which database a session talks to, for per-database caches."""
-    return session.get_bind().url.render_as_string(hide_password=True)
+    """Which database a session talks to, for per-database caches (remembered per engine object: this is
+    asked several times in every action)."""
+    bind = session.get_bind()
+    key = _keys.get(bind)
+    if key is None:
+        key = _keys[bind] = bind.url.render_as_string(hide_password=True)
+    return key
 
 
 _ITEMS = Item.__table__
