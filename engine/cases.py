@@ -106,13 +106,19 @@ def lock_case(session: Session, case_id: int) -> Case:
     return case
 
 
+def lock_case_of(session: Session, model, row_id: int, missing: str):
+    """A row that belongs to a case (a task, a special procedure, an extension) and its case, locked like
+    every action on the case; the row is re-read after the lock, as someone may have changed it meanwhile."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    case = lock_case(session, row.case_id)
+    session.refresh(row)
+    return row, case
+
+
 def _lock_case_of_task(session: Session, task_id: int) -> tuple[HumanTask, Case]:
-    task = session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound(_("任务不存在。"))
-    case = session.scalar(select(Case).where(Case.id == task.case_id).with_for_update())
-    session.refresh(task)  # re-read after the lock: someone may have finished it meanwhile
-    return task, case
+    return lock_case_of(session, HumanTask, task_id, _("任务不存在。"))
 
 
 def claim(db: Database, task_id: int, user: User) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from . import audit, calendar_store, clock, notices, progress, versions
-from .cases import lock_case
+from .cases import lock_case, lock_case_of
 from .db import Database
-from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from .errors import Conflict, Forbidden, InvalidInput, InvalidState
 from .i18n import _
 from .models import Case, Extension, User
 from .permissions import may_decide_extension, may_handle_case
@@ -57,11 +57,7 @@ def decide(db: Database, extension_id: int, user: User, approve: bool, opinion: 
     if len(opinion) > MAX_TEXT or (not approve and not opinion):
         raise InvalidInput(_("请填写审批意见。"), {"opinion": [_("不同意延期时须填写理由（不超过 %(n)s 字）。", n=MAX_TEXT)]})
     with db.write() as session:
-        extension = session.get(Extension, extension_id)
-        if extension is None:
-            raise NotFound(_("延期申请不存在。"))
-        case = lock_case(session, extension.case_id)
-        session.refresh(extension)
+        extension, case = lock_case_of(session, Extension, extension_id, _("延期申请不存在。"))
         if not may_decide_extension(user, case):
             raise Forbidden(_("延期须由本部门负责人或效能监察人员审批。"))
         if extension.state != "requested":

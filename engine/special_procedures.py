@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from . import audit, calendar_store, case_clock, clock, progress
-from .cases import lock_case
+from .cases import lock_case, lock_case_of
 from .db import Database
-from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from .errors import Conflict, Forbidden, InvalidInput, InvalidState
 from .i18n import _
 from .models import SpecialProcedure, User
 from .permissions import may_handle_case
@@ -67,11 +67,7 @@ def end(db: Database, procedure_id: int, user: User, result: str) -> None:
     if not result or len(result) > MAX_TEXT:
         raise InvalidInput(_("请填写特别程序的结果。"), {"result": [_("请填写结果（不超过 %(n)s 字）。", n=MAX_TEXT)]})
     with db.write() as session:
-        procedure = session.get(SpecialProcedure, procedure_id)
-        if procedure is None:
-            raise NotFound(_("特别程序不存在。"))
-        case = lock_case(session, procedure.case_id)
-        session.refresh(procedure)
+        procedure, case = lock_case_of(session, SpecialProcedure, procedure_id, _("特别程序不存在。"))
         if not may_handle_case(session, user, case):
             raise Forbidden(_("您无权结束该特别程序。"))
         if procedure.ended_at is not None:

@@ -19,6 +19,14 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"workbench-{name}.png"), full_page=True)
 
 
+def _accept(page, base, task):
+    """The clerk accepts a pre-review from the task page."""
+    _open_and_claim(page, base, task)
+    page.check('input[type="radio"][name="decision"][value="accept"]')
+    page.click("#complete-task")
+    page.wait_for_selector('[data-testid="flash-success"]')
+
+
 def _open_and_claim(page, base, task):
     page.goto(f"{base}/workbench/")
     page.click(f'[data-testid="open-task-{task.id}"]')
@@ -56,10 +64,7 @@ def test_a_clerk_ticks_what_to_supplement_the_applicant_answers_and_the_clerk_ac
     second_review = only_open_task(db, case_id)
     assert second_review.case_step == "pre_review"
     _login(page, live_server, "clerk")
-    _open_and_claim(page, live_server, second_review)
-    page.check('input[type="radio"][name="decision"][value="accept"]')
-    page.click("#complete-task")
-    page.wait_for_selector('[data-testid="flash-success"]')
+    _accept(page, live_server, second_review)
     assert [d.kind for d in documents(db, case_id)] == ["supplement_notice", "acceptance_notice"]
     assert case(db, case_id).accepted_at is not None
 
@@ -70,10 +75,7 @@ def test_departments_review_the_planning_permit_in_parallel_one_added_by_the_lea
     case_id = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
     pre_review = only_open_task(db, case_id)
     _login(page, live_server, "clerk")
-    _open_and_claim(page, live_server, pre_review)
-    page.check('input[type="radio"][name="decision"][value="accept"]')
-    page.click("#complete-task")
-    page.wait_for_selector('[data-testid="flash-success"]')
+    _accept(page, live_server, pre_review)
     assert len(open_tasks(db, case_id)) == 4
     page.goto(f"{live_server}/workbench/tasks/{pre_review.id}")  # the lead adds the water company
     page.select_option("#add-reviewer-group", "dm_water_reviewer")
