@@ -8,7 +8,7 @@ import pytest
 
 from engine.bundles import check_paths
 
-from .bundle_fixtures import FLOWS, bpmn, only_error, project
+from .bundle_fixtures import FLOWS, bpmn, errors, only_error, project
 
 
 def dialect_task(attributes: str = "", extensions: str = "") -> str:
@@ -62,3 +62,18 @@ def test_invalid_task_properties(tmp_path):
     report = check_paths([str(project(tmp_path, diagram))])
     for fragment in ("stepLimitDays", "caseStep“reviw”", "resultVariable“_x”"):
         only_error(report, "pre_review", fragment)
+
+
+def test_a_group_taken_from_task_data_is_accepted_and_checked_against_the_loops_input_item(tmp_path):
+    loop = ('<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>reviewers</bpmn:loopDataInputRef>'
+            '<bpmn:inputDataItem id="reviewer" name="reviewer"/></bpmn:multiInstanceLoopCharacteristics>')
+    task = ('<bpmn:userTask id="pre_review" name="会审" camunda:formKey="decision" camunda:candidateGroups="${{{var}}}">'
+            + loop + '</bpmn:userTask>')
+    (tmp_path / "good").mkdir()
+    (tmp_path / "typo").mkdir()
+    good = check_paths([str(project(tmp_path / "good", bpmn(task.format(var="reviewer") + FLOWS)))])
+    assert errors(good) == [] and not [p for p in good.problems if "inputDataItem" in p.message]
+    typo = check_paths([str(project(tmp_path / "typo", bpmn(task.format(var="reviwer") + FLOWS)))])
+    assert errors(typo) == []
+    [warning] = [p for p in typo.problems if "inputDataItem" in p.message]
+    assert warning.severity == "warning" and warning.element_id == "pre_review"

@@ -18,6 +18,12 @@ _GROUP_HINT = _("用 camunda:candidateGroups、zeebe:assignmentDefinition、spif
 GROUP_VARIABLE = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 
 
+def _input_items(element) -> set[str]:
+    """Names (and ids) of the inputDataItem of the task's own multi-instance loop."""
+    items = element.xpath("bpmn:multiInstanceLoopCharacteristics/bpmn:inputDataItem", namespaces=NS)
+    return {value for item in items for value in (item.get("name"), item.get("id")) if value}
+
+
 def group_variable_of(value: str | None) -> str | None:
     """`${reviewer}` names the task-data variable holding the group code, e.g. the input item of a
     multi-instance review over a list of departments' groups (Camunda's expression syntax)."""
@@ -84,6 +90,12 @@ class UserTaskReader:
                           f="、".join(clash)), _("给字段改名，或设置 resultVariable 属性"), element=element)
         case_step = self._case_step(raw["caseStep"], element, out)
         group_variable = group_variable_of(raw["group"])
+        if group_variable and group_variable not in _input_items(element):
+            out.add(_("候选组“${%(v)s}”取自任务数据中的变量 %(v)s，但它不是该任务多实例的输入项（inputDataItem）",
+                      v=group_variable),
+                    _("多实例会审把部门列表作为 loopDataInputRef、每个部门的组编码作为 inputDataItem；"
+                      "若变量由前面的脚本设置，请确认运行时它一定存在且是已有组的编码"),
+                    element=element, severity="warning")
         if case_step == "pre_review" and form is not None and "decision" not in field_names(form):
             out.add(_("预审任务（caseStep=pre_review）的表单没有 decision 字段，办件状态无法随受理结果变化"),
                     _("decision 取值 accept / supplement / refuse / not_accept"), element=element,
