@@ -85,7 +85,6 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
                     applicant_name=name, applicant_type=kind, applicant_id_number=id_number,
                     title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
                     application=application, received_at=now, updated_at=now)
-        session.add(case)
         audit.record(session, "submit", case=case, actor=agent or applicant or received_by,
                      status=int(CaseStatus.RECEIVED),
                      department_code=version.department_code,
@@ -95,6 +94,8 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
         start.data.update({"application": application,
                            "case": {"case_no": case_no, "item_code": version.item_code, "applicant_type": kind}})
         progress.advance(session, case, workflow, calendar, agent or applicant or received_by, fresh=True)
+        if case not in session:  # nothing pulled it into the ORM session: one Core INSERT, final values
+            progress.insert_new_case(session, case)
     return case.id
 
 

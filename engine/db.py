@@ -93,6 +93,7 @@ class Database:
         try:
             yield session
             audit.seal_pending(session, self)
+            _write_core_inserts(session)
             wake_times = session.info.pop("wake_at", None)
             session.commit()
             if wake_times:
@@ -120,6 +121,23 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_after_flush(session: Session, table, values) -> None:
+    """Write one row of `table` with a Core INSERT once the transaction's flush has given the ids it refers
+    to; `values()` is called then. For rows a new case needs and nothing reads back as objects in the same
+    action (its workflow, its first tasks): an ORM insert costs several times a Core one."""
+    session.info.setdefault("core_inserts", []).append((table, values))
+
+
+def _write_core_inserts(session: Session) -> None:
+    pending = session.info.pop("core_inserts", None)
+    if not pending:
+        return
+    session.flush()
+    connection = session.connection()
+    for table, values in pending:
+        connection.execute(table.insert(), values())
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:

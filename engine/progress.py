@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from . import audit, calendar_store, case_clock, clock, notices, organisation, versions, workflow_store
 from . import spiff_compat  # noqa: F401  (patches SpiffWorkflow on import)
 from .calendar import WorkCalendar
+from .db import insert_after_flush
 from .errors import WorkflowFault
 from .i18n import _
 from .models import Case, CaseTimer, CaseWorkflow, Department, HumanTask, ProcessSpec
@@ -110,7 +111,8 @@ def save_workflow(session: Session, case: Case, workflow, now: datetime, fresh: 
     state = workflow_store.dump(workflow)
     if row is None:
         spec_hash = versions.content(session, case.item_version_id).spec_hash
-        session.add(CaseWorkflow(case=case, spec_hash=spec_hash, state=state, updated_at=now))
+        insert_after_flush(session, CaseWorkflow.__table__,
+                           lambda: {"case_id": case.id, "spec_hash": spec_hash, "state": state, "updated_at": now})
     else:
         row.state, row.updated_at = state, now
     case.updated_at = now  # always an UPDATE of the case row: its version guards concurrent actions
@@ -147,10 +149,34 @@ def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:
                         department_id=_department_of_group(session, group, case), form_key=info.get("form"),
                         case_step=info.get("case_step"), created_at=now,
                         due_at=calendar.due_at(now, info["step_limit_days"]) if info.get("step_limit_days") else None)
-        session.add(row)
+        if fresh:  # a new case's first tasks: written with Core after its own insert gives the case an id
+            insert_after_flush(session, HumanTask.__table__, lambda row=row: _task_values(row, case))
+        else:
+            session.add(row)
         audit.record(session, "task_created", case=case, detail={"task": row.bpmn_id, "name": row.name,
                                                                  "group": group})
         _on_task_ready(session, case, row, calendar, now, actor)
+
+
+_CASE_COLUMNS = tuple(c for c in Case.__table__.columns if c.key != "id")
+_CASE_INSERT = Case.__table__.insert()
+
+
+def insert_new_case(session: Session, case: Case) -> None:
+    """Write a case created in this transaction with one Core INSERT of its final values (its workflow,
+    tasks and timers follow the same way after the flush); columns left unset take their defaults."""
+    values = {column.key: getattr(case, column.key) for column in _CASE_COLUMNS
+              if getattr(case, column.key) is not None or column.default is None}
+    case.id = session.connection().execute(_CASE_INSERT, values).inserted_primary_key[0]
+
+
+_TASK_COLUMNS = tuple(c.key for c in HumanTask.__table__.columns if c.key not in ("id", "case_id"))
+
+
+def _task_values(row: HumanTask, case: Case) -> dict:
+    values = {key: getattr(row, key) for key in _TASK_COLUMNS}
+    values["state"] = values["state"] or "open"
+    return {**values, "case_id": case.id}
 
 
 def _group_from_data(session, case, task, variable: str, name: str) -> tuple[str, str]:
@@ -217,7 +243,11 @@ def _sync_timers(session, case, workflow, fresh) -> list[datetime]:
     for event in workflow.waiting_events():
         due = _as_datetime(event.value)
         if due is not None:
-            session.add(CaseTimer(case=case, name=event.name, event_type=event.event_type, due_at=due))
+            if fresh:
+                insert_after_flush(session, CaseTimer.__table__, lambda name=event.name, kind=event.event_type, at=due: {
+                    "case_id": case.id, "name": name, "event_type": kind, "due_at": at})
+            else:
+                session.add(CaseTimer(case=case, name=event.name, event_type=event.event_type, due_at=due))
             dues.append(due)
     return dues
 
