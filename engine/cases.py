@@ -13,7 +13,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_clock, case_numbers, clock, fees, formdata, identifiers, progress, versions
+from . import (audit, calendar_store, case_clock, case_numbers, clock, fees, formdata, identifiers, progress,
+               versions)
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -50,8 +51,8 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
     for _attempt in range(MAX_SUBMIT_ATTEMPTS):
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
-            case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
-                                   received_by)
+            case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent,
+                                   channel, received_by)
             return Submitted(case_id, case_no, code)
         except Conflict:
             continue  # the random case number was taken: draw another
