@@ -117,6 +117,7 @@ def _generate(rng, n_cases, items, groups, staff, applicants, now, first_case_id
                     "completed_at": None if is_open else created + step * 0.8, "completed_by_id": done_by,
                     "decision": None if is_open else "agree", "opinion": None if is_open else "同意。",
                     "submission": None if is_open else '{"decision":"agree","opinion":"同意。"}',
+                    **(_copies(case_rows[-1]) if is_open else NO_COPIES),
                 })
                 task_id += 1
             case_id += 1
@@ -131,7 +132,17 @@ CASE_COLUMNS = ("id", "case_no", "query_code_hash", "item_id", "item_version_id"
                 "fault", "updated_at", "version")
 TASK_COLUMNS = ("id", "case_id", "task_uuid", "bpmn_id", "name", "group_code", "department_id", "form_key",
                 "case_step", "state", "assignee_id", "created_at", "due_at", "completed_at", "completed_by_id",
-                "decision", "opinion", "submission")
+                "decision", "opinion", "submission", "case_item_id", "case_status", "case_warning", "case_due_at",
+                "case_applicant")
+NO_COPIES = {"case_item_id": None, "case_status": None, "case_warning": None, "case_due_at": None,
+             "case_applicant": None}
+
+
+def _copies(case_row: dict) -> dict:
+    """An open task's copies of its case's fields, as engine.models.case.task_copies writes them."""
+    from engine.models.case import TASK_COPIES
+
+    return {task_column: case_row[case_column] for case_column, task_column in TASK_COPIES.items()}
 
 
 def bulk_load(db, n_cases: int, seed: int = 2026) -> tuple[int, int, float]:
@@ -329,13 +340,28 @@ def run(db, backend: str, results: Results, n_cases: int, iterations: int) -> No
 
 def _other_lists(db, backend, results, clerk, iterations, floor) -> None:
     """The workbench's other lists on the same data: filtered and re-sorted inbox pages, the done list."""
+    from engine import clock
     from engine.inbox import InboxFilter, done_page, inbox_page
+    from engine.models import Case, HumanTask, Item
 
+    with db.read() as session:
+        probe_item = session.scalar(select(Item.code).order_by(Item.id).limit(1))
+        case_nos = list(session.scalars(select(Case.case_no).join(HumanTask, HumanTask.case_id == Case.id)
+                                        .where(HumanTask.state == "open").order_by(Case.id).limit(50)))
+    due_before = (clock.local_now() + timedelta(days=7)).date()
     views = {
         "inbox filtered red, by due date": lambda s, i: inbox_page(s, clerk, _page_of(i),
                                                                    narrow=InboxFilter(warning="red", sort="due")),
         "inbox sorted by due date": lambda s, i: inbox_page(s, clerk, _page_of(i), narrow=InboxFilter(sort="due")),
         "inbox filtered by applicant": lambda s, i: inbox_page(s, clerk, 1, narrow=InboxFilter(applicant="申请人7")),
+        "inbox filtered by a rare applicant": lambda s, i: inbox_page(s, clerk, 1,
+                                                                      narrow=InboxFilter(applicant=f"人{77000 + i}")),
+        "inbox filtered by item, by due date": lambda s, i: inbox_page(s, clerk, _page_of(i), narrow=InboxFilter(
+            item=probe_item, sort="due")),
+        "inbox filtered by status and due before": lambda s, i: inbox_page(s, clerk, _page_of(i), narrow=InboxFilter(
+            status=8, due_before=due_before)),
+        "inbox filtered by case number": lambda s, i: inbox_page(s, clerk, 1, narrow=InboxFilter(
+            case_no=case_nos[i % len(case_nos)])),
         "done list": lambda s, i: done_page(s, clerk, _page_of(i)),
     }
     for n, (label, view) in enumerate(views.items(), 1):

@@ -22,6 +22,7 @@ from .db import insert_after_flush
 from .errors import WorkflowFault
 from .i18n import _
 from .models import Case, CaseTimer, CaseWorkflow, Department, HumanTask, ProcessSpec
+from .models.case import task_copies
 from .permissions import APPLICANT_GROUP
 from .scripting import ScriptError, make_script_engine, script_deadline
 from .status import FINAL, CaseStatus, outcome_of_end_event
@@ -176,7 +177,7 @@ _TASK_COLUMNS = tuple(c.key for c in HumanTask.__table__.columns if c.key not in
 def _task_values(row: HumanTask, case: Case) -> dict:
     values = {key: getattr(row, key) for key in _TASK_COLUMNS}
     values["state"] = values["state"] or "open"
-    return {**values, "case_id": case.id}
+    return {**values, **task_copies(case), "case_id": case.id}
 
 
 def _group_from_data(session, case, task, variable: str, name: str) -> tuple[str, str]:

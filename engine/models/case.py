@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, event, inspect, text, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .base import Base
 from .item import Item, ItemVersion
@@ -78,6 +78,11 @@ class CaseWorkflow(Base):
 
 QUEUE = "state = 'open' AND assignee_id IS NULL"
 CLAIMED = "state = 'open' AND assignee_id IS NOT NULL"  # disjoint from QUEUE: each query has one index
+# What the open-task indexes carry after their keys, so a filtered page or count is read from the index alone.
+# `state` and `assignee_id` are only in the predicates, but SQLite (before 3.42) reads the table row for a
+# column the query names that the index lacks, even one its predicate fixes.
+QUEUE_COPIES = ("case_due_at", "case_item_id", "case_status", "case_warning", "case_applicant", "state",
+                "assignee_id")
 
 
 class HumanTask(Base):
@@ -102,16 +107,26 @@ class HumanTask(Base):
     decision: Mapped[str | None] = mapped_column(String(32))
     opinion: Mapped[str | None] = mapped_column(Text)
     submission: Mapped[dict | None]
+    # Copies of the case's fields the inbox filters and sorts on (engine.task_copies keeps them equal to the
+    # case in the same transaction while the task is open), so filtered pages read one covering index.
+    case_item_id: Mapped[int | None]
+    case_status: Mapped[int | None]
+    case_warning: Mapped[str | None] = mapped_column(String(8))
+    case_due_at: Mapped[datetime | None]  # the case's promised due date
+    case_applicant: Mapped[str | None] = mapped_column(String(200))
 
     case: Mapped[Case] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
 
     __table_args__ = (
         # The two queues of an inbox (engine/inbox.py): unclaimed tasks of a group, tasks claimed by a person.
-        Index("ix_task_queue", "group_code", "created_at", "id", postgresql_where=text(QUEUE),
+        # The unclaimed queue in arrival order and in the case's promised-due order (filtered, re-sorted pages).
+        Index("ix_task_queue", "group_code", "created_at", "id", *QUEUE_COPIES, postgresql_where=text(QUEUE),
               sqlite_where=text(QUEUE)),
-        Index("ix_task_open_assignee", "assignee_id", "created_at", "id", postgresql_where=text(CLAIMED),
-              sqlite_where=text(CLAIMED)),
+        Index("ix_task_queue_due", "group_code", "case_due_at", "created_at", "id", *QUEUE_COPIES[1:],
+              postgresql_where=text(QUEUE), sqlite_where=text(QUEUE)),
+        Index("ix_task_open_assignee", "assignee_id", "created_at", "id", *QUEUE_COPIES[:-1],
+              postgresql_where=text(CLAIMED), sqlite_where=text(CLAIMED)),
         Index("ix_task_case", "case_id"),
         Index("ix_task_done_by", "completed_by_id", "completed_at"),
     )
@@ -128,3 +143,35 @@ class CaseTimer(Base):
     due_at: Mapped[datetime] = mapped_column(index=True)
 
     case: Mapped[Case] = relationship()
+
+
+# The case fields copied onto its open tasks: case column -> task column.
+TASK_COPIES = {"item_id": "case_item_id", "status": "case_status", "warning_level": "case_warning",
+               "promised_due_at": "case_due_at", "applicant_name": "case_applicant"}
+
+
+def task_copies(case: Case) -> dict:
+    """The values a task of this case carries in its copy columns (`HumanTask.case_*`)."""
+    return {task_column: getattr(case, case_column) for case_column, task_column in TASK_COPIES.items()}
+
+
+@event.listens_for(Session, "before_flush")
+def _copy_case_fields_to_open_tasks(session: Session, _context, _instances) -> None:
+    """Keep the copies equal to the case in the same transaction, whoever changed the case: a new task takes
+    its case's values; a changed copied field of a case is written to every open task of it in one UPDATE.
+    (Done and cancelled tasks keep the values they had when they closed; no list reads them.)"""
+    for row in session.new:
+        if isinstance(row, HumanTask) and row.state in (None, "open"):
+            case = row.case if row.case is not None else session.get(Case, row.case_id)
+            for key, value in task_copies(case).items():
+                setattr(row, key, value)
+    for case in session.dirty:
+        if isinstance(case, Case) and case.id is not None and _copied_field_changed(case):
+            session.connection().execute(
+                update(HumanTask.__table__).where(HumanTask.__table__.c.case_id == case.id,
+                                                  HumanTask.__table__.c.state == "open").values(task_copies(case)))
+
+
+def _copied_field_changed(case: Case) -> bool:
+    state = inspect(case)
+    return any(state.attrs[column].history.has_changes() for column in TASK_COPIES)
