@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import literal_column, select, text, union_all
+from sqlalchemy import Integer, String, cast, literal_column, null, select, text, union_all
 from sqlalchemy.orm import Session
 
 from . import clock, deadlines
@@ -135,11 +135,11 @@ def _branch(kind: str, now: datetime):
     if kind == "step":
         return (select(literal_column("'step'").label("kind"), HumanTask.due_at.label("due_at"),
                        deadlines.step_level_sql(now).label("level"), Case.id.label("case_id"),
-                       HumanTask.id.label("task_id"), literal_column("NULL").label("timer"))
+                       HumanTask.id.label("task_id"), cast(null(), String(200)).label("timer"))
                 .select_from(HumanTask).join(Case, Case.id == HumanTask.case_id).where(text(_qualified_step())))
     return (select(literal_column("'case'").label("kind"), Case.promised_due_at.label("due_at"),
                    Case.warning_level.label("level"), Case.id.label("case_id"),
-                   literal_column("NULL").label("task_id"), literal_column("NULL").label("timer"))
+                   cast(null(), Integer).label("task_id"), cast(null(), String(200)).label("timer"))
             .where(text(_qualified_case())))
 
 
