@@ -23,7 +23,8 @@ MAX_TEXT = 1000
 def _text(value, field: str, what: str) -> str:
     value = (value or "").strip()
     if len(value) < 2 or len(value) > MAX_TEXT:
-        raise InvalidInput({field: [_("请填写%(what)s（2 至 %(n)s 字）。", what=what, n=MAX_TEXT)]})
+        message = _("请填写%(what)s（2 至 %(n)s 字）。", what=what, n=MAX_TEXT)
+        raise InvalidInput(message, {field: [message]})
     return value
 
 

@@ -103,3 +103,33 @@ def test_case_crosses_yellow_then_red_and_the_boundary_timer_escalates_with_reas
     assert late.overdue >= 1 and late.level == "normal"
     actions = [a for a, _s in audit_actions(db, case_id)]
     assert "urge" in actions and "urge_answered" in actions and "card" in actions
+
+
+def test_a_supervisor_watches_their_department_and_below_and_a_clerk_may_not_urge(db, users):
+    from engine.errors import Conflict
+    from engine.models import Department
+    from engine.permissions import supervised_departments
+
+    case_id, review = _accepted_construction_case(db, users)
+    with db.read() as session:
+        scope = supervised_departments(session, users["supervisor"])
+        codes = set(session.scalars(select(Department.code).where(Department.id.in_(scope))))
+        assert {"dm_center", "dm_construction", "bj_center"} <= codes and "zh_center" not in codes
+        assert supervised_departments(session, users["clerk"]) == []
+    try:
+        urging.urge(db, review.id, users["clerk"], "请尽快办理。")
+        raise AssertionError("a clerk urged")
+    except NotFound:
+        pass
+    try:
+        urging.urge(db, review.id, users["supervisor"], "催")
+        raise AssertionError("a one-character urge was accepted")
+    except InvalidInput as exc:
+        assert "message" in exc.errors
+    urge_id = urging.urge(db, review.id, users["supervisor"], "请尽快办理。")
+    urging.answer(db, urge_id, users["reviewer"], "今日办结。")
+    try:
+        urging.answer(db, urge_id, users["reviewer"], "再答一次。")
+        raise AssertionError("answered twice")
+    except Conflict:
+        pass
