@@ -36,3 +36,8 @@ def group_departments(session: Session) -> dict[str, int | None]:
 def forget() -> None:
     with _lock:
         _cache.clear()
+
+
+def group_names(session: Session) -> dict[str, str]:
+    """Group code -> name, for lists that name who holds a step."""
+    return dict(session.execute(select(Group.code, Group.name)).all())

@@ -172,3 +172,64 @@ def may_collect_fees(session: Session, user: User | None, case: Case) -> bool:
 def may_waive_fees(session: Session, user: User | None, case: Case) -> bool:
     """Waiving a waivable fee (减免) is a section head's decision, in the case's department."""
     return user is not None and SECTION_HEAD in user.role_names and may_collect_fees(session, user, case)
+
+
+SUPERVISION_ROLES = frozenset({SUPERVISOR, ADMIN})
+
+
+def supervised_departments(session: Session, user: User | None) -> list[int] | None:
+    """The departments a supervisor watches: their own department and every department below it in the
+    tree (a county supervisor sees the county's bureaus and its townships, never the city). `None` means
+    all: a centre-wide supervisor or administrator with no department. Empty for everyone else."""
+    from .models import Department
+
+    if user is None or not user.is_active or not user.role_names & SUPERVISION_ROLES:
+        return []
+    if user.department_id is None:
+        return None
+    parents = dict(session.execute(select(Department.id, Department.parent_id)).all())
+    children: dict[int | None, list[int]] = {}
+    for dept, parent in parents.items():
+        children.setdefault(parent, []).append(dept)
+    seen, todo = [], [user.department_id]
+    while todo:
+        dept = todo.pop()
+        seen.append(dept)
+        todo.extend(children.get(dept, []))
+    return sorted(seen)
+
+
+def may_supervise_case(session: Session, user: User | None, case: Case) -> bool:
+    """A supervisor may open the desk's pages of a case (its audit trail) and urge its steps when the case's
+    department is one they watch."""
+    scope = supervised_departments(session, user)
+    return scope is None or case.department_id in scope
+
+
+def may_urge(session: Session, user: User | None, task: HumanTask, case: Case) -> bool:
+    """催办: a supervisor of the case's department presses the handler of a staff step (which must still be
+    open: the engine tells them otherwise)."""
+    return (task.group_code != APPLICANT_GROUP and bool(user and user.is_active
+            and user.role_names & SUPERVISION_ROLES) and may_supervise_case(session, user, case))
+
+
+def may_answer_urge(session: Session, user: User | None, task: HumanTask, case: Case) -> bool:
+    """The urged step's handler answers: whoever may work on it (its assignee, its group, a substitute),
+    or the section head of its department."""
+    if user is None or not user.is_active:
+        return False
+    if SECTION_HEAD in user.role_names and user.department_id in (task.department_id, case.department_id):
+        return True
+    return task.group_code != APPLICANT_GROUP and may_work_on(session, user, task, case)
+
+
+def may_acknowledge_card(session: Session, user: User | None, card) -> bool:
+    """A card's recipients: the step's handler, a member of its group while unclaimed, the section heads of
+    its department."""
+    if user is None or not user.is_active:
+        return False
+    if card.handler_id == user.id:
+        return True
+    if card.group_code is not None and card.group_code in group_codes(session, user):
+        return True
+    return SECTION_HEAD in user.role_names and user.department_id == card.department_id

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_clock, clock, notices, organisation, versions, workflow_store
+from . import audit, calendar_store, case_clock, clock, notices, organisation, supervision, versions, workflow_store
 from . import spiff_compat  # noqa: F401  (patches SpiffWorkflow on import)
 from .calendar import WorkCalendar
 from .db import insert_after_flush
@@ -93,17 +94,14 @@ def advance(session: Session, case: Case, workflow, calendar: WorkCalendar, acto
     now = clock.now()
     run_engine(case, workflow)
     with session.no_autoflush:  # one UPDATE of the case row at commit, not one per query in between
-        _sync_tasks(session, case, workflow, calendar, now, actor, fresh)
+        step_dues = _sync_tasks(session, case, workflow, calendar, now, actor, fresh)
         if workflow.is_completed():
             _conclude(session, case, workflow, now, actor)
+            step_dues = []
         timer_dues = _sync_timers(session, case, workflow, fresh)
         guide = versions.content(session, case.item_version_id).guide
-        level = case_clock.warning_level(case, guide, calendar, now)
-        if level != case.warning_level:
-            audit.record(session, "warning_level", case=case, status=case.status,
-                         detail={"from": case.warning_level, "to": level})
-            case.warning_level = level
-        _set_next_wake(session, case, guide, calendar, now, timer_dues)
+        _follow_level(session, case, case_clock.warning_level(case, guide, calendar, now), now)
+        _set_next_wake(session, case, guide, calendar, now, timer_dues + step_dues)
         save_workflow(session, case, workflow, now, fresh)
 
 
@@ -134,6 +132,7 @@ def set_status(session: Session, case: Case, status: CaseStatus, actor=None, opi
 def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     open_rows = {} if fresh else {row.task_uuid: row for row in open_task_rows(session, case)}
+    dues = [row.due_at for uuid, row in open_rows.items() if uuid in ready and row.due_at is not None]
     meta = versions.content(session, case.item_version_id).user_tasks
     for uuid, row in open_rows.items():
         if uuid not in ready:  # interrupted by a boundary event or cancelled by the process
@@ -154,9 +153,13 @@ def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:
             insert_after_flush(session, HumanTask.__table__, lambda row=row: _task_values(row, case))
         else:
             session.add(row)
+            session.info.setdefault("new_tasks", []).append(row)  # a boundary timer's reassignment target
+        if row.due_at is not None:
+            dues.append(row.due_at)
         audit.record(session, "task_created", case=case, detail={"task": row.bpmn_id, "name": row.name,
                                                                  "group": group})
         _on_task_ready(session, case, row, calendar, now, actor)
+    return dues
 
 
 _CASE_COLUMNS = tuple(c for c in Case.__table__.columns if c.key != "id")
@@ -241,16 +244,30 @@ def _sync_timers(session, case, workflow, fresh) -> list[datetime]:
     if workflow.is_completed():
         return []
     dues = []
-    for event in workflow.waiting_events():
+    for waiting in list(workflow.event_manager.tasks.values()):
+        event = waiting.task_spec.event_definition.details(waiting)
         due = _as_datetime(event.value)
         if due is not None:
+            step = _attached_step(waiting)
             if fresh:
-                insert_after_flush(session, CaseTimer.__table__, lambda name=event.name, kind=event.event_type, at=due: {
-                    "case_id": case.id, "name": name, "event_type": kind, "due_at": at})
+                insert_after_flush(session, CaseTimer.__table__, lambda name=event.name, kind=event.event_type, at=due,
+                                   step=step: {"case_id": case.id, "name": name, "event_type": kind, "due_at": at,
+                                               "task_uuid": step})
             else:
-                session.add(CaseTimer(case=case, name=event.name, event_type=event.event_type, due_at=due))
+                session.add(CaseTimer(case=case, name=event.name, event_type=event.event_type, due_at=due,
+                                      task_uuid=step))
             dues.append(due)
     return dues
+
+
+def _attached_step(waiting) -> str | None:
+    """The id of the activity a waiting boundary event is attached to (its sibling under the split)."""
+    parent = waiting.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    main = [child for child in parent.children if child is not waiting
+            and child.task_spec.__class__.__name__ != waiting.task_spec.__class__.__name__]
+    return str(main[0].id) if main else None
 
 
 def _as_datetime(value) -> datetime | None:
@@ -269,18 +286,27 @@ def reclock(session: Session, case: Case, calendar: WorkCalendar, actor=None) ->
     follow, from the case's mirrored timer rows."""
     now = clock.now()
     guide = versions.content(session, case.item_version_id).guide
-    level = case_clock.warning_level(case, guide, calendar, now)
-    if level != case.warning_level:
-        audit.record(session, "warning_level", case=case, actor=actor, status=case.status,
-                     detail={"from": case.warning_level, "to": level})
-        case.warning_level = level
+    _follow_level(session, case, case_clock.warning_level(case, guide, calendar, now), now, actor)
     dues = list(session.scalars(select(CaseTimer.due_at).where(CaseTimer.case_id == case.id)))
+    dues += [row.due_at for row in open_task_rows(session, case) if row.due_at is not None]
     _set_next_wake(session, case, guide, calendar, now, dues)
     case.updated_at = now
 
 
-def _set_next_wake(session, case, guide, calendar, now, timer_dues) -> None:
-    candidates = list(timer_dues)
+def _follow_level(session, case, level: str, now: datetime, actor=None) -> None:
+    """The case's warning level moved: record it, and hand out a yellow or red card (engine.supervision)."""
+    if level == case.warning_level:
+        return
+    audit.record(session, "warning_level", case=case, actor=actor, status=case.status,
+                 detail={"from": case.warning_level, "to": level})
+    before, case.warning_level = case.warning_level, level
+    supervision.on_case_level(session, case, before, level, now)
+
+
+def _set_next_wake(session, case, guide, calendar, now, dues) -> None:
+    """The earliest future instant something happens on its own: a BPMN timer, a step's own limit (its
+    yellow card), the case's next warning level."""
+    candidates = [due for due in dues if due > now]
     transition = case_clock.next_transition(case, guide, calendar, now)
     if transition is not None:
         candidates.append(transition)

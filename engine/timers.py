@@ -13,10 +13,10 @@ from typing import Callable
 
 from sqlalchemy import func, select
 
-from . import audit, calendar_store, clock, progress
+from . import audit, calendar_store, clock, progress, supervision
 from .db import Database
 from .errors import WorkflowFault
-from .models import Case, CaseWorkflow
+from .models import Case, CaseTimer, CaseWorkflow
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60
@@ -78,8 +78,12 @@ def _wake_batch(db: Database, at: datetime, size: int) -> int:
 
 def _wake(session, case: Case, calendar, at: datetime) -> None:
     before = case.status
+    fired = list(session.scalars(select(CaseTimer).where(CaseTimer.case_id == case.id, CaseTimer.due_at <= at)))
+    fired = [(timer.name, timer.task_uuid) for timer in fired]  # the rows are replaced by advancing
+    session.info.pop("new_tasks", None)
     workflow = progress.open_workflow(session, case, calendar)
     progress.advance(session, case, workflow, calendar)
+    supervision.after_wake(session, case, fired, at)
     if case.next_wake_at is not None and case.next_wake_at <= at:
         # Something due did not fire (a timer SpiffWorkflow still considers waiting): look again
         # later instead of spinning on this case.

@@ -7,7 +7,8 @@ from .fee import FeeCharge
 from .item import Item, ItemVersion, ProcessSpec
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
+from .supervision import SupervisionCard, Urge
 
 __all__ = ["AuditEvent", "AuditHead", "Base", "CalendarDay", "Case", "CaseTimer", "CaseWorkflow", "Department",
            "Document", "DocumentCounter", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion",
-           "ProcessSpec", "User", "UserRole"]
+           "ProcessSpec", "SupervisionCard", "Urge", "User", "UserRole"]

@@ -10,6 +10,10 @@ from .base import Base
 from .item import Item, ItemVersion
 from .organisation import Department, User
 
+# Cases still being handled that have a promised deadline: the desk's case deadlines. The status list is
+# engine.status.FINAL, written out because a partial index's predicate must appear verbatim in the query.
+OPEN_CASE_DUE = "promised_due_at IS NOT NULL AND status NOT IN (2, 4, 5, 11, 12, 13, 14, 15)"
+
 
 class Case(Base):
     """One application and its handling. `version` makes concurrent actions fail instead of overwrite."""
@@ -59,6 +63,8 @@ class Case(Base):
         Index("ix_case_wake", "next_wake_at", postgresql_where=text("next_wake_at IS NOT NULL"),
               sqlite_where=text("next_wake_at IS NOT NULL")),
         Index("ix_case_warning", "warning_level", "status"),
+        Index("ix_case_open_due", "promised_due_at", postgresql_where=text(OPEN_CASE_DUE),
+              sqlite_where=text(OPEN_CASE_DUE)),
     )
 
 
@@ -77,6 +83,7 @@ class CaseWorkflow(Base):
 
 
 QUEUE = "state = 'open' AND assignee_id IS NULL"
+OPEN_STEP_DUE = "state = 'open' AND due_at IS NOT NULL"  # steps with their own limit (the desk, step warnings)
 CLAIMED = "state = 'open' AND assignee_id IS NOT NULL"  # disjoint from QUEUE: each query has one index
 # What the open-task indexes carry after their keys, so a filtered page or count is read from the index alone.
 # `state` and `assignee_id` are only in the predicates, but SQLite (before 3.42) reads the table row for a
@@ -129,6 +136,7 @@ class HumanTask(Base):
               postgresql_where=text(CLAIMED), sqlite_where=text(CLAIMED)),
         Index("ix_task_case", "case_id"),
         Index("ix_task_done_by", "completed_by_id", "completed_at"),
+        Index("ix_task_open_due", "due_at", postgresql_where=text(OPEN_STEP_DUE), sqlite_where=text(OPEN_STEP_DUE)),
     )
 
 
@@ -141,6 +149,8 @@ class CaseTimer(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     event_type: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(index=True)
+    # The step a boundary timer is attached to (its SpiffWorkflow task id, as `human_task.task_uuid`).
+    task_uuid: Mapped[str | None] = mapped_column(String(36))
 
     case: Mapped[Case] = relationship()
 
