@@ -13,7 +13,7 @@ from engine.models.case import OPEN_CASE_DUE, OPEN_STEP_DUE
 from engine.models.supervision import UNACKNOWLEDGED
 
 revision = "0011"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
