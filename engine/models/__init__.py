@@ -4,10 +4,11 @@ from .base import Base
 from .case import Case, CaseTimer, CaseWorkflow, HumanTask
 from .document import Document, DocumentCounter
 from .fee import FeeCharge
+from .feedback import Evaluation, Message, MessageDelivery
 from .item import Item, ItemVersion, ProcessSpec
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 
 __all__ = ["AuditEvent", "AuditHead", "Base", "CalendarDay", "Case", "CaseTimer", "CaseWorkflow", "Department",
-           "Document", "DocumentCounter", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion",
-           "ProcessSpec", "User", "UserRole"]
+           "Document", "DocumentCounter", "Evaluation", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion",
+           "Message", "MessageDelivery", "ProcessSpec", "User", "UserRole"]
