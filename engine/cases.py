@@ -71,33 +71,45 @@ def _check_id_number(kind: str, number: str) -> None:
 
 def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
                  received_by) -> int:
-    name, kind, id_number = applicant_info
-    now = clock.now()
     with db.write() as session:
         version_id = versions.current_version_id(session, item_code)
-        if version_id is None:
+        if version_id is None or versions.content(session, version_id).guide.get("internal"):
             raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
-        version = versions.content(session, version_id)
-        formdata.validate(version.form_schema(version.application_form), application, version.guide["name"])
-        calendar = calendar_store.calendar_for(session)
-        case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code),
-                    item_id=version.item_id, item_version_id=version.id, department_id=version.department_id,
-                    applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
-                    applicant_name=name, applicant_type=kind, applicant_id_number=id_number,
-                    title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
-                    application=application, received_at=now, updated_at=now)
-        audit.record(session, "submit", case=case, actor=agent or applicant or received_by,
-                     status=int(CaseStatus.RECEIVED),
-                     department_code=version.department_code,
-                     detail={"channel": channel, "item_version": version.id})
-        workflow = progress.new_workflow(session, version.spec_hash, calendar)
-        start = workflow.get_next_task(spec_name="Start")
-        start.data.update({"application": application,
-                           "case": {"case_no": case_no, "item_code": version.item_code, "applicant_type": kind}})
-        progress.advance(session, case, workflow, calendar, agent or applicant or received_by, fresh=True)
-        if case not in session:  # nothing pulled it into the ORM session: one Core INSERT, final values
-            progress.insert_new_case(session, case)
+        case = open_case(session, version_id, case_no, code, application, applicant_info,
+                         applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
+                         channel=channel, actor=agent or applicant or received_by)
     return case.id
+
+
+def open_case(session: Session, version_id: int, case_no: str, code: str, application: dict,
+              applicant_info: tuple, *, applicant_id: int | None, agent_id: int | None, channel: str, actor=None,
+              department_id: int | None = None, start_data: dict | None = None) -> Case:
+    """Create a case on an item version inside the caller's transaction: status 1, workflow started.
+
+    `department_id` overrides the item's department and `start_data` adds to the process data: the platform
+    starts internal processes this way (a bad review's rectification runs for the reviewed case's department)."""
+    name, kind, id_number = applicant_info
+    now = clock.now()
+    version = versions.content(session, version_id)
+    formdata.validate(version.form_schema(version.application_form), application, version.guide["name"])
+    calendar = calendar_store.calendar_for(session)
+    case = Case(case_no=case_no, query_code_hash=case_numbers.hash_query_code(case_no, code),
+                item_id=version.item_id, item_version_id=version.id,
+                department_id=department_id or version.department_id, applicant_id=applicant_id, agent_id=agent_id,
+                applicant_name=name, applicant_type=kind, applicant_id_number=id_number,
+                title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
+                application=application, received_at=now, updated_at=now)
+    audit.record(session, "submit", case=case, actor=actor, status=int(CaseStatus.RECEIVED),
+                 department_code=version.department_code, detail={"channel": channel, "item_version": version.id})
+    workflow = progress.new_workflow(session, version.spec_hash, calendar)
+    start = workflow.get_next_task(spec_name="Start")
+    start.data.update({"application": application,
+                       "case": {"case_no": case_no, "item_code": version.item_code, "applicant_type": kind},
+                       **(start_data or {})})
+    progress.advance(session, case, workflow, calendar, actor, fresh=True)
+    if case not in session:  # nothing pulled it into the ORM session: one Core INSERT, final values
+        progress.insert_new_case(session, case)
+    return case
 
 
 def lock_case(session: Session, case_id: int) -> Case:
@@ -196,6 +208,10 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         _apply_case_step(session, case, task, submission, calendar, now, user)
         progress.advance(session, case, workflow, calendar, user)
         fees.require_settled(session, case)  # concluding approved with a fee due: the whole action rolls back
+        if case.channel == "internal":  # a rectification's steps are mirrored onto its evaluation
+            from . import rectification
+
+            rectification.on_complete(session, case, task, submission, user)
 
 
 def _check_tolerance(db: Database, task_id: int, submission: dict) -> None:

@@ -104,6 +104,7 @@ def application_form_key(bundle: Bundle) -> str:
 def _describe_item(item: Item, guide: dict, dept: Department) -> None:
     item.name, item.item_type, item.level = guide["name"], guide["item_type"], guide["level"]
     item.case_kind, item.department_id, item.retired_at = guide["case_kind"], dept.id, None
+    item.internal = bool(guide.get("internal"))
     words = [guide["name"], guide.get("short_name", ""), guide["code"], guide.get("basic_code", ""), dept.name,
              *guide.get("keywords", []), *guide.get("themes", [])]
     item.search_text = " ".join(w for w in words if w)

@@ -95,11 +95,16 @@ class Database:
             audit.seal_pending(session, self)
             _write_core_inserts(session)
             wake_times = session.info.pop("wake_at", None)
+            outbox = session.info.pop("outbox", None)
             session.commit()
             if wake_times:
                 from .timers import notify_wake  # the in-process scheduler wakes earlier if needed
 
                 notify_wake(wake_times)
+            if outbox:
+                from .messages.outbox import notify_outbox  # e-mail / SMS go out after the commit
+
+                notify_outbox()
         except (StaleDataError,) as exc:
             session.rollback()
             raise Conflict(_("该办件已被他人处理，请刷新后重试。")) from exc

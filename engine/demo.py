@@ -97,7 +97,8 @@ def create_demo_cases(db: Database, count: int = 12, seed: int = 2026) -> int:
     applicant = user(db, "zhangsan")
     company = user(db, "haiyun")
     with db.read() as session:
-        codes = [code for (code,) in session.execute(select(Item.code).where(Item.retired_at.is_(None))
+        codes = [code for (code,) in session.execute(select(Item.code).where(Item.retired_at.is_(None),
+                                                                             Item.internal.is_(False))
                                                      .order_by(Item.code))]
     made = 0
     for n in range(count):

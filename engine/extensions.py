@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import audit, calendar_store, clock, notices, progress, versions
+from . import audit, calendar_store, clock, messages, notices, progress, versions
 from .cases import lock_case, lock_case_of
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState
@@ -78,6 +78,7 @@ def decide(db: Database, extension_id: int, user: User, approve: bool, opinion: 
             progress.reclock(session, case, calendar, user)
             notices.issue(session, case, "extension_notice", user, extension.reason,
                           {"days": extension.days})
+            messages.notify_extension(session, case, extension.days, extension.reason)
         else:
             case.updated_at = now
 

@@ -16,7 +16,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_clock, clock, notices, organisation, supervision, versions, workflow_store
+from . import (audit, calendar_store, case_clock, clock, messages, notices, organisation, supervision, versions,
+               workflow_store)
 from . import spiff_compat  # noqa: F401  (patches SpiffWorkflow on import)
 from .calendar import WorkCalendar
 from .db import insert_after_flush
@@ -122,11 +123,13 @@ def set_status(session: Session, case: Case, status: CaseStatus, actor=None, opi
     """Change the status and record the transition (case, department, handler, status, opinion, time).
 
     The written documents the new status calls for (受理通知书, 补正告知书, decisions, certificate) are
-    issued here, in the same transaction (engine.notices)."""
+    issued here, in the same transaction (engine.notices), and so is the message it owes the applicant
+    (engine.messages; its e-mail and SMS copies leave after the commit)."""
     case.status = int(status)
     audit.record(session, "status", case=case, actor=actor, status=int(status), opinion=opinion,
                  department_code=versions.content(session, case.item_version_id).department_code, detail=detail)
     notices.on_status(session, case, int(status), actor, opinion=opinion, detail=detail)
+    messages.on_status(session, case, int(status), opinion)
 
 
 def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:

@@ -4,6 +4,9 @@ APScheduler only decides *when* to wake; correctness (exactly once, also with se
 processes) comes from the database claim in `engine.timers`. A new earlier wake-up made in this
 process reschedules at once; cases written by other processes are picked up within
 `MAX_SLEEP_SECONDS` at the latest (a safety net, not the mechanism).
+
+A second job sends the message outbox (`engine.messages.outbox`): at once after a transaction of this
+process queued e-mail or SMS, and every `OUTBOX_SECONDS` for retries and other processes' messages.
 """
 from __future__ import annotations
 
@@ -17,10 +20,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import clock, timers
 from .db import Database
+from .messages import outbox
 
 log = logging.getLogger(__name__)
 MAX_SLEEP_SECONDS = 30
 JOB_ID = "onewindow-wake"
+OUTBOX_JOB_ID = "onewindow-outbox"
+OUTBOX_SECONDS = 30
 
 
 def default_workers(db: Database) -> int:
@@ -49,13 +55,18 @@ class WakeScheduler:
 
     def start(self) -> None:
         timers.wake_listeners.append(self.poke)
+        outbox.outbox_listeners.append(self.poke_outbox)
         # First run at once: timers that fell due while nothing was running fire now, once.
         self.scheduler.add_job(self._run, "date", run_date=datetime.now(clock.TZ), id=JOB_ID, replace_existing=True)
+        self.scheduler.add_job(self._deliver, "interval", seconds=OUTBOX_SECONDS, id=OUTBOX_JOB_ID,
+                               next_run_time=datetime.now(clock.TZ), replace_existing=True)
         self.scheduler.start()
 
     def shutdown(self) -> None:
         if self.poke in timers.wake_listeners:
             timers.wake_listeners.remove(self.poke)
+        if self.poke_outbox in outbox.outbox_listeners:
+            outbox.outbox_listeners.remove(self.poke_outbox)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
@@ -65,6 +76,21 @@ class WakeScheduler:
             if self._planned is not None and at >= self._planned:
                 return
         self._plan(at)
+
+    def poke_outbox(self) -> None:
+        """A transaction queued e-mail or SMS: send now rather than at the next interval."""
+        try:
+            self.scheduler.modify_job(OUTBOX_JOB_ID, next_run_time=datetime.now(clock.TZ))
+        except Exception:  # not started or shutting down: the interval picks it up
+            log.debug("outbox poke ignored", exc_info=True)
+
+    def _deliver(self) -> None:
+        try:
+            report = outbox.deliver_due(self.db)
+            if report.sent or report.retried or report.failed:
+                log.info("outbox: %d sent, %d to retry, %d given up", report.sent, report.retried, report.failed)
+        except Exception:  # keep the scheduler alive; the next pass retries
+            log.exception("outbox pass failed")
 
     def _run(self) -> None:
         helpers = [threading.Thread(target=self._fire, name=f"onewindow-wake-{i}", daemon=True)

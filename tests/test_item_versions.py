@@ -59,6 +59,6 @@ def test_spec_is_stored_once_per_content_not_in_every_case(db, users):
         specs = session.scalar(select(func.count()).select_from(ProcessSpec))
         versions = session.scalar(select(func.count()).select_from(ItemVersion))
         states = [json.loads(s) for s in session.scalars(select(CaseWorkflow.state))]
-    assert specs == versions == 8
+    assert specs == versions == 9  # eight sample items and the internal bad-review rectification
     assert len(states) == 3
     assert all("spec" not in state and "subprocess_specs" not in state for state in states)

@@ -11,7 +11,7 @@ from tests.webpage import Page, login, submit
 
 def item_codes(db) -> list[str]:
     with db.read() as session:
-        return list(session.scalars(select(Item.code).order_by(Item.code)))
+        return list(session.scalars(select(Item.code).where(Item.internal.is_(False)).order_by(Item.code)))
 
 
 def test_home_lists_every_published_item_grouped_by_department(client, db):

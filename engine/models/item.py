@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -33,6 +33,9 @@ class Item(Base):
     current_version_id: Mapped[int | None] = mapped_column(ForeignKey("item_version.id", use_alter=True))
     retired_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # An internal item (`internal: true`, e.g. the rectification of a bad review) runs on the engine like any
+    # other but is never offered to the public: not in the catalogue, not applicable online or at the window.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     department: Mapped[Department] = relationship()
     current_version: Mapped[ItemVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -37,12 +37,23 @@ class User(Base):
     id_number: Mapped[str | None] = mapped_column(String(18))  # resident ID or unified social credit code
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    legal_representative: Mapped[str | None] = mapped_column(String(100))  # companies: 法定代表人
+    contact_name: Mapped[str | None] = mapped_column(String(100))  # companies: 联系人
+    # Login throttling (engine.accounts): failures in a row, and the lock they led to.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None]
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
     department: Mapped[Department | None] = relationship()
     roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    # One applicant account per resident ID or credit code (staff rows carry none).
+    __table_args__ = (Index("uq_user_applicant_id_number", "id_number", unique=True,
+                            postgresql_where=text("kind = 'applicant' AND id_number IS NOT NULL"),
+                            sqlite_where=text("kind = 'applicant' AND id_number IS NOT NULL")),)
 
     @property
     def role_names(self) -> frozenset[str]:

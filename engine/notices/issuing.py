@@ -32,8 +32,8 @@ def on_status(session: Session, case: Case, status: int, actor=None, opinion: st
         _revoke_with_case(session, case, actor)
         return []
     version = versions.content(session, case.item_version_id)
-    wanted = kinds.kinds_for(status, version.guide)
-    if not wanted:
+    wanted = kinds.kinds_for(status, version.guide) if not version.guide.get("internal") else []
+    if not wanted:  # internal processes (a rectification) issue no documents to the public
         return []
     with session.no_autoflush:  # the case row is written once, at commit
         wanted = [kind for kind in wanted if not (kind.once and _has_valid(session, case, kind))]

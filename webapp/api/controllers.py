@@ -19,7 +19,7 @@ def items():
                Department.name, ItemVersion.version_no)
         .join(Department, Item.department_id == Department.id)
         .join(ItemVersion, Item.current_version_id == ItemVersion.id)
-        .where(Item.retired_at.is_(None)).order_by(Item.code)).all()
+        .where(Item.retired_at.is_(None), Item.internal.is_(False)).order_by(Item.code)).all()
     return jsonify({"items": [
         {"code": code, "name": name, "item_type": item_type, "level": level, "case_kind": case_kind,
          "department": {"code": dept_code, "name": dept_name}, "version": version_no}

@@ -17,7 +17,7 @@ def _like_escape(word: str) -> str:
 def catalogue(session: Session, keywords: str = "") -> list[tuple[Department, list[Item]]]:
     """Published items grouped by department (in the organisation's order); every keyword must match."""
     query = (select(Item).join(Item.department).options(contains_eager(Item.department))
-             .where(Item.retired_at.is_(None), Item.current_version_id.is_not(None))
+             .where(Item.retired_at.is_(None), Item.current_version_id.is_not(None), Item.internal.is_(False))
              .order_by(Department.sort, Department.id, Item.name))
     for word in keywords.split()[:MAX_SEARCH_WORDS]:
         query = query.where(Item.search_text.ilike(f"%{_like_escape(word)}%", escape="\\"))
@@ -28,8 +28,8 @@ def catalogue(session: Session, keywords: str = "") -> list[tuple[Department, li
 
 
 def published_version(session: Session, code: str) -> ItemVersion | None:
-    """The current version of a published item, or None."""
-    item = session.scalar(select(Item).where(Item.code == code, Item.retired_at.is_(None)))
+    """The current version of a published item, or None (internal items are never published)."""
+    item = session.scalar(select(Item).where(Item.code == code, Item.retired_at.is_(None), Item.internal.is_(False)))
     return item.current_version if item is not None else None
 
 

@@ -31,7 +31,7 @@ def _clerk():
 @area_required("workbench")
 def choose_item():
     _clerk()
-    items = db.session.execute(select(Item.code, Item.name).where(Item.retired_at.is_(None),
+    items = db.session.execute(select(Item.code, Item.name).where(Item.retired_at.is_(None), Item.internal.is_(False),
                                                                   Item.current_version_id.is_not(None))
                                .order_by(Item.code)).all()
     return render_template("workbench/walk_in_items.html", items=items)
