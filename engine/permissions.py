@@ -174,7 +174,6 @@ def may_waive_fees(session: Session, user: User | None, case: Case) -> bool:
     return user is not None and SECTION_HEAD in user.role_names and may_collect_fees(session, user, case)
 
 
-<<<<<<< HEAD
 SUPERVISION_ROLES = frozenset({SUPERVISOR, ADMIN})
 
 
@@ -234,7 +233,8 @@ def may_acknowledge_card(session: Session, user: User | None, card) -> bool:
     if card.group_code is not None and card.group_code in group_codes(session, user):
         return True
     return SECTION_HEAD in user.role_names and user.department_id == card.department_id
-=======
+
+
 def may_evaluate(user: User | None, case: Case) -> bool:
     """An evaluation (好差评) is given by the case's applicant or the agent who applied, once the case has an
     outcome (concluded, or refused at the window), never on the centre's internal processes."""
@@ -248,4 +248,3 @@ def may_evaluate(user: User | None, case: Case) -> bool:
 def may_follow_bad_reviews(user: User | None) -> bool:
     """Supervisors follow every bad review and its rectification (差评 100% 跟踪)."""
     return user is not None and user.is_active and bool(user.role_names & {SUPERVISOR, ADMIN})
->>>>>>> wp/accounts

@@ -11,10 +11,6 @@ from .organisation import CalendarDay, Department, Group, GroupMember, User, Use
 from .supervision import SupervisionCard, Urge
 
 __all__ = ["AuditEvent", "AuditHead", "Base", "CalendarDay", "Case", "CaseTimer", "CaseWorkflow", "Department",
-<<<<<<< HEAD
-           "Document", "DocumentCounter", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion",
-           "ProcessSpec", "SupervisionCard", "Urge", "User", "UserRole"]
-=======
-           "Document", "DocumentCounter", "Evaluation", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion",
-           "Message", "MessageDelivery", "ProcessSpec", "User", "UserRole"]
->>>>>>> wp/accounts
+           "Document", "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
+           "Item", "ItemVersion", "Message", "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure",
+           "Substitution", "SupervisionCard", "Urge", "User", "UserRole"]
