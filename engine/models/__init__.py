@@ -1,4 +1,5 @@
 """All tables. Import models from here."""
+from .application import ApplicationDraft, ApplicationRevision
 from .audit import AuditEvent, AuditHead
 from .base import Base
 from .case import Case, CaseTimer, CaseWorkflow, HumanTask
@@ -8,6 +9,7 @@ from .item import Item, ItemVersion, ProcessSpec
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 
-__all__ = ["AuditEvent", "AuditHead", "Base", "CalendarDay", "Case", "CaseTimer", "CaseWorkflow", "Department",
+__all__ = ["ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
+           "CaseTimer", "CaseWorkflow", "Department",
            "Document", "DocumentCounter", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion",
            "ProcessSpec", "User", "UserRole"]
