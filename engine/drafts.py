@@ -24,6 +24,7 @@ from .db import Database
 from .errors import Conflict, InvalidInput, InvalidState, NotFound
 from .i18n import _
 from .models import ApplicationDraft, Case, Item, User
+from .prefill import form_fields
 
 MAX_DRAFT_BYTES = 256 * 1024  # a filled form is a few KB; this only stops abuse
 MAX_FILES_PER_MATERIAL = 50
@@ -149,7 +150,7 @@ def known_fields(schema: dict, value):
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
     if (kind == "object" or "properties" in schema) and isinstance(value, dict):
-        fields = _properties(schema)
+        fields = form_fields(schema)
         return {name: known_fields(fields[name], child) for name, child in value.items() if name in fields}
     if (kind == "array" or "items" in schema) and isinstance(value, list):
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
@@ -157,16 +158,6 @@ def known_fields(schema: dict, value):
     if isinstance(value, (dict, list)):
         return None if kind not in (None, "object", "array") else value
     return value
-
-
-def _properties(schema: dict) -> dict:
-    found = dict(schema.get("properties") or {})
-    for branch in [schema] + [b for b in schema.get("allOf") or [] if isinstance(b, dict)]:
-        for part in ("then", "else"):
-            for name, sub in ((branch.get(part) or {}).get("properties") or {}).items():
-                if name not in found and isinstance(sub, dict):
-                    found[name] = sub
-    return {name: sub for name, sub in found.items() if isinstance(sub, dict)}
 
 
 def _materials(guide: dict, materials: dict | None) -> dict:
