@@ -13,8 +13,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import (audit, calendar_store, case_clock, case_numbers, clock, fees, formdata, identifiers, progress,
-               versions)
+from . import (audit, calendar_store, case_clock, case_numbers, clock, drafts, fees, formdata, identifiers,
+               progress, revisions, versions)
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -35,12 +35,15 @@ class Submitted:
 def submit(db: Database, item_code: str, application: dict, applicant: User | None = None, *,
            applicant_name: str | None = None, applicant_type: str | None = None,
            applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online",
-           received_by: User | None = None) -> Submitted:
+           received_by: User | None = None, draft_id: int | None = None,
+           draft_digest: str | None = None) -> Submitted:
     """Receive an application for the current version of an item: status 1 (已接件), workflow started.
 
     Validation happens inside the transaction but before anything is written, so bad input writes
     nothing and the case starts on exactly the version its application was validated against.
-    `received_by` is the window clerk who registers a walk-in application (channel `window`)."""
+    `received_by` is the window clerk who registers a walk-in application (channel `window`).
+    `draft_id` with the `draft_digest` the applicant reviewed consumes that draft in the same transaction
+    (`engine.drafts`): a second submission of it raises `drafts.AlreadySubmitted` naming the case."""
     name = applicant_name or (applicant.display_name if applicant else None)
     kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
     if not name:
@@ -52,7 +55,7 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
             case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent,
-                                   channel, received_by)
+                                   channel, received_by, (draft_id, draft_digest))
             return Submitted(case_id, case_no, code)
         except Conflict:
             continue  # the random case number was taken: draw another
@@ -70,20 +73,27 @@ def _check_id_number(kind: str, number: str) -> None:
 
 
 def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
-                 received_by) -> int:
+                 received_by, draft_ref=(None, None)) -> int:
     with db.write() as session:
+        draft = None
+        if draft_ref[0] is not None:  # before anything else: a repeated confirmation is told about its case
+            draft = drafts.claim_for_submit(session, draft_ref[0], agent or applicant, draft_ref[1], application)
         version_id = versions.current_version_id(session, item_code)
         if version_id is None or versions.content(session, version_id).guide.get("internal"):
             raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
         case = open_case(session, version_id, case_no, code, application, applicant_info,
                          applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
-                         channel=channel, actor=agent or applicant or received_by)
+                         channel=channel, actor=agent or applicant or received_by,
+                         audit_detail={"draft": draft.id} if draft is not None else None)
+        if draft is not None:
+            drafts.mark_consumed(draft, case)
     return case.id
 
 
 def open_case(session: Session, version_id: int, case_no: str, code: str, application: dict,
               applicant_info: tuple, *, applicant_id: int | None, agent_id: int | None, channel: str, actor=None,
-              department_id: int | None = None, start_data: dict | None = None) -> Case:
+              department_id: int | None = None, start_data: dict | None = None,
+              audit_detail: dict | None = None) -> Case:
     """Create a case on an item version inside the caller's transaction: status 1, workflow started.
 
     `department_id` overrides the item's department and `start_data` adds to the process data: the platform
@@ -100,7 +110,8 @@ def open_case(session: Session, version_id: int, case_no: str, code: str, applic
                 title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
                 application=application, received_at=now, updated_at=now)
     audit.record(session, "submit", case=case, actor=actor, status=int(CaseStatus.RECEIVED),
-                 department_code=version.department_code, detail={"channel": channel, "item_version": version.id})
+                 department_code=version.department_code, detail={"channel": channel, "item_version": version.id,
+                                                           **(audit_detail or {})})
     workflow = progress.new_workflow(session, version.spec_hash, calendar)
     start = workflow.get_next_task(spec_name="Start")
     start.data.update({"application": application,
@@ -167,19 +178,25 @@ def unclaim(db: Database, task_id: int, user: User) -> None:
         audit.record(session, "unclaim", case=case, actor=user, detail={"task": task.bpmn_id})
 
 
-def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
+def complete(db: Database, task_id: int, user: User, submission: dict, *, application: dict | None = None) -> None:
     """Submit a task's form: validated against its JSON Schema, then the workflow moves on.
 
     A completion that would conclude the case as approved while a fee is still due is refused
-    (`InvalidState`) and writes nothing."""
+    (`InvalidState`) and writes nothing. `application`, on the applicant's supplement step only, is the
+    corrected application: validated whole against the item's form, it may differ from the current one
+    only in the fields the supplement request names (`engine.revisions`), and becomes the case's
+    application (and the workflow's) with the previous one kept as a revision, in the same transaction."""
     with db.read() as session:
         task = session.get(HumanTask, task_id)
         if task is None:
             raise NotFound(_("任务不存在。"))
         _require_open(task)  # a late second clerk hears "already done", not about their form
-        schema = versions.content(session, task.case.item_version_id).form_schema(task.form_key)
+        content = versions.content(session, task.case.item_version_id)
+        schema = content.form_schema(task.form_key)
     if schema is not None:
         formdata.validate(schema, submission, task.name)
+    if application is not None:
+        formdata.validate(content.form_schema(content.application_form), application, content.guide["name"])
     if submission.get("tolerated"):
         _check_tolerance(db, task_id, submission)
     with db.write() as session:
@@ -193,6 +210,9 @@ def complete(db: Database, task_id: int, user: User, submission: dict) -> None:
         spiff_task = progress.spiff_task(workflow, task.task_uuid)
         if spiff_task is None or spiff_task.state != TaskState.READY:  # rows mirror the workflow; belt and braces
             raise Conflict(_("该任务已不在待办状态，请刷新。"))
+        if application is not None:  # a supplement's corrections: only the requested fields, kept as a revision
+            revisions.revise(session, case, task, user, application)
+            spiff_task.data["application"] = application
         info = versions.content(session, case.item_version_id).user_tasks.get(task.bpmn_id, {})
         if info.get("result_variable"):
             spiff_task.data[info["result_variable"]] = submission

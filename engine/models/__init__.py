@@ -1,4 +1,5 @@
 """All tables. Import models from here."""
+from .application import ApplicationDraft, ApplicationRevision
 from .audit import AuditEvent, AuditHead
 from .base import Base
 from .case import Case, CaseTimer, CaseWorkflow, HumanTask
@@ -10,7 +11,8 @@ from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 from .supervision import SupervisionCard, Urge
 
-__all__ = ["AuditEvent", "AuditHead", "Base", "CalendarDay", "Case", "CaseTimer", "CaseWorkflow", "Department",
-           "Document", "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
-           "Item", "ItemVersion", "Message", "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure",
-           "Substitution", "SupervisionCard", "Urge", "User", "UserRole"]
+__all__ = ["ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
+           "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation", "Extension",
+           "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "Message", "MessageDelivery",
+           "ProcessSpec", "SavedFilter", "SpecialProcedure", "Substitution", "SupervisionCard", "Urge", "User",
+           "UserRole"]
