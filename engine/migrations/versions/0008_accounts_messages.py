@@ -2,7 +2,7 @@
 e-mail / SMS outbox, evaluations (好差评) with their rectification, and internal items.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from engine.models.base import UTCDateTime
 
 revision = "0008"
-down_revision = "0011"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

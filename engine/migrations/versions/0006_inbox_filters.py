@@ -1,7 +1,7 @@
 """Copy the case fields the inbox filters and sorts on onto open tasks, and read filtered pages from two
 covering partial indexes of the unclaimed queue and a widened claimed-tasks index (engine/models/case.py, docs/workbench.md).
 
-Revision ID: 0010
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from engine.models.base import UTCDateTime
 
-revision = "0010"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None

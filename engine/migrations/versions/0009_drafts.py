@@ -1,8 +1,8 @@
 """Applying without losing work: application drafts saved as the applicant types, and the revisions of a
 case's application that supplements make.
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from engine.models.base import JSONType, UTCDateTime
 
-revision = "0007"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

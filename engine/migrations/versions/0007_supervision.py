@@ -1,8 +1,8 @@
 """Supervision (电子监察): yellow / red cards, urging (催办), the step a boundary timer belongs to, and the
 indexes the overdue-timers desk reads (open steps and open cases by due time).
 
-Revision ID: 0011
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -12,8 +12,8 @@ from engine.models.base import UTCDateTime
 from engine.models.case import OPEN_CASE_DUE, OPEN_STEP_DUE
 from engine.models.supervision import UNACKNOWLEDGED
 
-revision = "0011"
-down_revision = "0010"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
