@@ -3,7 +3,9 @@
 A field asks for it in the UI schema with `"ui:prefill"`:
 
 - `"profile.<attribute>"`: from the account (`display_name`, `applicant_type`, `id_number`, `phone`,
-  `email`); when the profile has no value, the applicant's previous cases are asked as below;
+  `email`, or by kind of applicant: `company_name` / `credit_code` for a company (法人), `person_name` /
+  `resident_id` for a person (自然人), empty for the other kind, since a resident ID can pass a credit
+  code's pattern); when the profile has no value, the applicant's previous cases are asked as below;
 - `"previous"`: the latest value the applicant gave for the field of the same dotted path in any of
   their previous cases (newest first, `PREVIOUS_CASES` of them).
 
@@ -21,6 +23,9 @@ from sqlalchemy.orm import Session
 from .models import Case, User
 
 PROFILE_ATTRIBUTES = ("display_name", "applicant_type", "id_number", "phone", "email")
+# Attributes that only mean something for one kind of applicant: (kind, attribute of the account).
+BY_KIND = {"company_name": ("法人", "display_name"), "credit_code": ("法人", "id_number"),
+           "person_name": ("自然人", "display_name"), "resident_id": ("自然人", "id_number")}
 PREVIOUS_CASES = 20
 HINT = "ui:prefill"
 
@@ -49,7 +54,7 @@ def prefill(session: Session, user: User, schema: dict, ui: dict) -> dict:
         value = None
         if hint.startswith("profile."):
             attribute = hint.removeprefix("profile.")
-            value = getattr(user, attribute, None) if attribute in PROFILE_ATTRIBUTES else None
+            value = _profile_value(user, attribute)
         if value in (None, "") and (hint == "previous" or hint.startswith("profile.")):
             if previous is None:
                 previous = _previous_applications(session, user)
@@ -58,6 +63,15 @@ def prefill(session: Session, user: User, schema: dict, ui: dict) -> dict:
         if value not in (None, "") and _fits(field, value):
             _put(data, path, value)
     return data
+
+
+def _profile_value(user: User, attribute: str):
+    if attribute in PROFILE_ATTRIBUTES:
+        return getattr(user, attribute, None)
+    if attribute in BY_KIND:
+        kind, source = BY_KIND[attribute]
+        return getattr(user, source, None) if user.applicant_type == kind else None
+    return None
 
 
 def defaults(schema: dict) -> dict:

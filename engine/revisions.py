@@ -22,6 +22,7 @@ from . import audit, clock, formdata
 from .errors import InvalidInput
 from .i18n import _
 from .models import ApplicationRevision, AuditEvent, Case, HumanTask, User
+from .prefill import form_fields
 from .status import CaseStatus
 
 _MISSING = object()
@@ -61,6 +62,35 @@ def with_fields(current: dict, submitted: dict, paths: list[str]) -> dict:
         value = value_at(submitted, path)
         _put(result, path.split("."), value)
     return result
+
+
+def correction_form(spec: dict, paths: list[str]) -> dict:
+    """The part of an application form ({schema, ui}) a supplement may change: only the fields at `paths`,
+    nested as in the full form, each keeping its own rules and whether it is required (conditions are left
+    out: the whole corrected application is validated again when the supplement is answered)."""
+    schema, ui = spec.get("schema") or {}, spec.get("ui") or {}
+    out_schema: dict = {"type": "object", "properties": {}, "required": []}
+    out_ui: dict = {}
+    for path in paths:
+        source, source_ui, target, target_ui = schema, ui, out_schema, out_ui
+        parts = path.split(".")
+        for depth, part in enumerate(parts):
+            child = form_fields(source).get(part)
+            if child is None:
+                break
+            if part in (source.get("required") or []) and part not in target["required"]:
+                target["required"].append(part)
+            child_ui = source_ui.get(part) if isinstance(source_ui.get(part), dict) else {}
+            if depth == len(parts) - 1:
+                target["properties"][part] = copy.deepcopy(child)
+                if child_ui:
+                    target_ui[part] = copy.deepcopy(child_ui)
+                break
+            target = target["properties"].setdefault(part, {
+                "type": "object", "title": child.get("title", part), "properties": {}, "required": []})
+            target_ui = target_ui.setdefault(part, {})
+            source, source_ui = child, child_ui
+    return {"schema": out_schema, "ui": out_ui}
 
 
 def unrequested_changes(current: dict, new: dict, paths: list[str]) -> bool:

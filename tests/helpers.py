@@ -127,3 +127,16 @@ def race(*actions):
     for thread in threads:
         thread.join(60)
     return results
+
+
+def case_asking_for_supplement(db, users, fields=("builder.contact.mobile",)):
+    """haiyun's construction permit case, whose pre-review asked to correct `fields`:
+    (case id, the applicant's open supplement task)."""
+    from engine import cases
+
+    code = item_code(db, "construction_permit")
+    submitted = cases.submit(db, code, application(db, code), users["haiyun"])
+    task = only_open_task(db, submitted.case_id)
+    cases.complete(db, task.id, users["clerk"], answer(db, task, decision="supplement",
+                                                       supplement_fields=list(fields), opinion="手机号码有误"))
+    return submitted.case_id, only_open_task(db, submitted.case_id)

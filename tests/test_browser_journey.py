@@ -60,6 +60,7 @@ def test_applicant_applies_online_and_a_clerk_concludes_the_case_in_the_browser(
     page.goto(f"{live_server}/my/apply/{code}")
     _fill(page, demo.sample_application(db, code))
     page.click("#submit-application")
+    page.click("#confirm-submit")
     case_no, query_code = page.inner_text("#case-no").strip(), page.inner_text("#query-code").strip()
     _logout(page)
 

@@ -14,12 +14,7 @@ MOBILE = "builder.contact.mobile"
 
 
 def _case_with_supplement_request(db, users, fields=(MOBILE,)):
-    code = helpers.item_code(db, "construction_permit")
-    submitted = cases.submit(db, code, helpers.application(db, code), users["haiyun"])
-    task = helpers.only_open_task(db, submitted.case_id)
-    cases.complete(db, task.id, users["clerk"], helpers.answer(db, task, decision="supplement",
-                                                               supplement_fields=list(fields), opinion="手机号码有误"))
-    return submitted.case_id, helpers.only_open_task(db, submitted.case_id)
+    return helpers.case_asking_for_supplement(db, users, fields)
 
 
 def _corrected(db, case_id, mobile="13912345678"):

@@ -8,7 +8,7 @@ from engine import accounts, demo
 from engine.case_numbers import check_character
 from engine.models import Case, HumanTask, Item
 from tests import helpers
-from tests.webpage import Page, filled_form, submit
+from tests.webpage import Page, apply_online, filled_form, submit
 from tests.webpage import login as sign_in
 
 
@@ -31,7 +31,7 @@ def immediate_code(db) -> str:
 
 
 def apply(client, code: str, data: dict):
-    return submit(client, f"/my/apply/{code}", "application-form", data)
+    return apply_online(client, code, data)
 
 
 def case_count(db) -> int:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from engine import cases, demo
 from engine.models import Case, Item
 from tests import helpers
-from tests.webpage import Page, login, submit
+from tests.webpage import Page, apply_online, login, submit
 
 
 def item_codes(db) -> list[str]:
@@ -62,7 +62,7 @@ def test_an_agent_applies_on_behalf_of_a_named_applicant(client, db):
     data = dict(demo.sample_application(db, code),
                 on_behalf={"applicant_name": "陈志明", "applicant_type": "自然人",
                            "applicant_id_number": "44040319850612123X"})
-    response = submit(client, f"/my/apply/{code}", "application-form", data)
+    response = apply_online(client, code, data)
     assert response.status_code == 302, Page(response).html
     with db.read() as session:
         case = session.scalar(select(Case).order_by(Case.id.desc()))

@@ -145,3 +145,13 @@ def submit(client, url: str, form_id: str, data: dict | None = None):
 def login(client, username: str, password: str = DEMO_PASSWORD):
     """Sign in through the login form's endpoint; returns the response."""
     return client.post("/auth/login", data={"username": username, "password": password})
+
+
+def apply_online(client, code: str, data: dict | None = None):
+    """Fill the item's application form with `data`, go on to the review page and confirm there, as an
+    applicant does. Returns the confirmation's response (a redirect to the receipt when it worked), or
+    the form's own response when the form was refused."""
+    response = submit(client, f"/my/apply/{code}", "application-form", data)
+    if response.status_code != 302 or not response.headers["Location"].endswith("/review"):
+        return response
+    return submit(client, response.headers["Location"], "confirm-form")

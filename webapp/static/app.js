@@ -81,10 +81,14 @@
     });
   }
 
-  /* Confirmation before irreversible actions (withdrawing a case). */
+  /* Confirmation before irreversible actions (withdrawing a case); a data-once button cannot be pressed
+     twice while its form is on its way (the server would refuse the second anyway, and say so). */
   document.addEventListener("submit", function (event) {
     var message = event.target.dataset && event.target.dataset.confirm;
-    if (message && !window.confirm(message)) { event.preventDefault(); }
+    if (message && !window.confirm(message)) { event.preventDefault(); return; }
+    event.target.querySelectorAll("[data-once]").forEach(function (button) {
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    });
   });
 
   document.addEventListener("DOMContentLoaded", function () {

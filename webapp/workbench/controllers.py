@@ -5,7 +5,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine import cases, saved_filters
+from engine import cases, revisions, saved_filters
 from engine import inbox as inboxes
 from engine.errors import Forbidden
 from engine.models import Group, HumanTask
@@ -111,4 +111,5 @@ def _render_task(found: HumanTask, case, submission: formrender.Submission | Non
         application=formrender.display(case_pages.application_spec(case), case.application),
         answer=formrender.display(spec, found.submission) if found.submission else None,
         history=case_pages.history(db.session, case), clock=case_pages.clock_view(db.session, case),
-        opinions=case_pages.review_opinions(db.session, case))
+        opinions=case_pages.review_opinions(db.session, case),
+        changes=revisions.latest_changes(db.session, case, case_pages.application_spec(case).get("schema") or {}))
