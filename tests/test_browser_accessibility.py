@@ -1,0 +1,74 @@
+"""Accessibility of the applicant's pages, checked in a real browser with axe-core (WCAG 2.x A and AA rules:
+labels, contrast, landmarks, names of controls), on a desktop and on a phone-sized screen, plus keyboard use."""
+from pathlib import Path
+
+import pytest
+
+from engine import cases, demo
+
+from .helpers import application, drive, item_code
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 375, "height": 812}
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page) -> list[str]:
+    """axe-core's findings on the page as it stands: 'rule: target' lines, empty when it passes."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})"
+                          ".then(result => result.violations.map(v => v.id + ' (' + v.impact + '): ' +"
+                          " v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))", RULES)
+    return found
+
+
+def overflows_horizontally(page) -> bool:
+    return page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("#login-button")
+    page.wait_for_selector("#logout-button")
+
+
+@pytest.fixture
+def concluded_case(db, users):
+    code = item_code(db, "business_license_change")
+    submitted = cases.submit(db, code, application(db, code), users["zhangsan"])
+    drive(db, users, submitted.case_id)
+    return submitted
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_applicants_pages_pass_axe_and_fit_the_screen(chromium, live_server, db, concluded_case, viewport):
+    context = chromium.new_context(locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900})
+    page = context.new_page()
+    code = item_code(db, "business_license_change")
+    public = ["/", f"/items/{code}", "/status", "/auth/login"]
+    own = ["/my/", f"/my/apply/{code}", f"/my/cases/{concluded_case.case_id}"]
+    problems = {}
+    for path in public:
+        page.goto(live_server + path)
+        problems[path] = violations(page) + (["overflows the screen"] if overflows_horizontally(page) else [])
+    sign_in(page, live_server, "zhangsan")
+    for path in own:
+        page.goto(live_server + path)
+        problems[path] = violations(page) + (["overflows the screen"] if overflows_horizontally(page) else [])
+    context.close()
+    assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_the_keyboard_reaches_the_skip_link_first_and_focus_is_visible(page, live_server):
+    page.goto(f"{live_server}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.className")
+    assert "skip-link" in focused
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
