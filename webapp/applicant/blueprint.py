@@ -11,3 +11,19 @@ bp.add_url_rule("/cases/<int:case_id>", "case", c.case_detail)
 bp.add_url_rule("/cases/<int:case_id>/receipt", "receipt", c.receipt)
 bp.add_url_rule("/cases/<int:case_id>/withdraw", "withdraw", c.withdraw, methods=["POST"])
 bp.add_url_rule("/tasks/<int:task_id>", "task", c.task, methods=["GET", "POST"])
+
+# Profile, messages and evaluation (好差评): modules of their own.
+from . import account, evaluation, messages  # noqa: E402
+
+bp.add_url_rule("/profile", "profile", account.profile)
+bp.add_url_rule("/profile/contact", "update_profile", account.update_profile, methods=["POST"])
+bp.add_url_rule("/profile/password", "change_password", account.change_password, methods=["POST"])
+bp.add_url_rule("/messages", "messages", messages.inbox)
+bp.add_url_rule("/messages/<int:message_id>", "message", messages.show)
+bp.add_url_rule("/messages/read-all", "mark_all_read", messages.mark_all_read, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/evaluation", "evaluation", evaluation.page)
+bp.add_url_rule("/cases/<int:case_id>/evaluation", "evaluate", evaluation.rate_case, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/evaluation/rectification", "rate_rectification", evaluation.rate_rectification,
+                methods=["POST"])
+bp.add_app_template_global(messages.unread_message_count, "unread_message_count")
+bp.add_app_template_global(evaluation.case_evaluation, "case_evaluation")
