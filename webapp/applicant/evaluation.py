@@ -22,7 +22,7 @@ def evaluation_view(session, case: Case, user, values: dict | None = None, error
                     rating_errors: dict | None = None, notice: str | None = None) -> dict:
     """What `applicant/_evaluation.html` needs for `case` seen by `user`: pass it as `evaluation_box`."""
     return {"standing": evaluation.standing(session, case, user), "case_id": case.id,
-            "levels": evaluation.LEVELS, "indicators": evaluation.INDICATORS, "values": values or {},
+            "levels": evaluation.LEVELS, "indicators": evaluation.INDICATORS, "entered": values or {},
             "errors": errors or {}, "rating_errors": rating_errors or {}, "notice": notice,
             "states": rectification.STATE_LABELS, "max_comment": evaluation.MAX_COMMENT}
 
