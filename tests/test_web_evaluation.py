@@ -159,3 +159,14 @@ def test_the_evaluation_page_stands_alone(client, db, users):
     login(client, "zhangsan")
     page = Page(client.get(f"/my/cases/{case_id}/evaluation"))
     assert page.status == 200 and page.find("evaluation-form") is not None
+
+
+def test_an_agent_rates_a_case_for_an_applicant_without_an_account(client, db, users):
+    code = helpers.item_code(db, "construction_permit")
+    submitted = cases.submit(db, code, helpers.application(db, code), None, applicant_name="陈大海",
+                             applicant_type="自然人", applicant_id_number="110105199003071239",
+                             agent=users["agent_bj"], channel="agent")
+    helpers.drive(db, users, submitted.case_id)
+    login(client, "agent_bj")
+    assert submit(client, f"/my/cases/{submitted.case_id}", "evaluation-form", GOOD).status_code == 302
+    assert evaluation_of(db, submitted.case_id).user_id == users["agent_bj"].id
