@@ -168,3 +168,22 @@ def test_the_messages_page_of_someone_without_messages_says_so(client):
     login(client, "haiyun")
     page = Page(client.get("/my/messages"))
     assert page.find("no-messages") is not None and page.find("unread-badge") is None
+
+
+def test_an_agent_without_an_id_number_has_a_profile_page_too(client):
+    login(client, "agent_bj")
+    page = Page(client.get("/my/profile"))
+    assert page.status == 200 and page.find("profile-form") is not None
+
+
+def test_every_field_of_the_account_pages_has_a_label(client):
+    def unlabelled(page):
+        labelled = {e.get("for") for e in page.all("for")}
+        wrapped = {e.get("id") for label in page.root.iter() if label.tag == "label" for e in label.iter()}
+        return [e.get("id") for e in page.root.iter() if e.tag in ("input", "textarea", "select")
+                and e.get("type") not in ("hidden", "submit") and e.get("id") not in labelled | wrapped]
+
+    assert unlabelled(Page(client.get("/auth/register/individual"))) == []
+    assert unlabelled(Page(client.get("/auth/register/company"))) == []
+    login(client, "zhangsan")
+    assert unlabelled(Page(client.get("/my/profile"))) == []
