@@ -13,11 +13,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_numbers, clock, messages, versions
+from . import audit, calendar_store, case_numbers, cases, clock, messages, versions
 from .cases import open_case
-from .errors import NotFound
+from .errors import InvalidInput, InvalidState, NotFound
 from .i18n import _
-from .models import Case, Department, Evaluation, Group
+from .models import AuditEvent, Case, Department, Evaluation, Group, HumanTask
 
 ITEM_CODE = "internal-bad-review-rectification"
 CHANNEL = "internal"
@@ -103,8 +103,6 @@ RATE_TASK = "rate_rectification"
 def rating_task(session: Session, evaluation: Evaluation):
     """The applicant's open task to rate the rectification of a bad review, or None (not answered yet, or
     already rated)."""
-    from .models import HumanTask
-
     if evaluation.rectification_case_id is None:
         return None
     return session.scalar(select(HumanTask).where(HumanTask.case_id == evaluation.rectification_case_id,
@@ -114,8 +112,6 @@ def rating_task(session: Session, evaluation: Evaluation):
 
 def reply_of(session: Session, evaluation: Evaluation) -> str | None:
     """The department's answer to a bad review (what the section head wrote to the applicant), once given."""
-    from .models import AuditEvent
-
     if evaluation.rectification_state in ("none", "open"):
         return None
     return session.scalar(select(AuditEvent.opinion).where(AuditEvent.case_id == evaluation.case_id,
@@ -127,9 +123,7 @@ def rate(db, case_id: int, user, satisfied: bool | None, comment: str = "") -> N
     """The applicant rates the rectification of their bad review of case `case_id` (satisfied or not, with an
     optional comment): completes the rectification's rating task through `cases.complete`, which checks that
     `user` may work on it; a second rating is `InvalidState`, one that lost a race `Conflict`."""
-    from . import cases
-    from .errors import InvalidInput, InvalidState
-    from .evaluation import MAX_COMMENT, of_case
+    from .evaluation import MAX_COMMENT, of_case  # evaluation imports this module
 
     errors = {}
     if satisfied is None:
