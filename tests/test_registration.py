@@ -70,7 +70,8 @@ def test_an_individual_registration_creates_an_applicant_with_an_audit_event(db)
 
 
 def test_a_lower_case_x_check_digit_is_stored_upper_case(db):
-    user = registration.register_individual(db, registration.Individual(**{**PERSON, "id_number": "44040219850615107x"}))
+    form = registration.Individual(**{**PERSON, "id_number": "44040219850615107x"})
+    user = registration.register_individual(db, form)
     assert user.id_number == "44040219850615107X"
 
 

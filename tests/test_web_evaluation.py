@@ -173,7 +173,7 @@ def test_an_agent_rates_a_case_for_an_applicant_without_an_account(client, db, u
     assert evaluation_of(db, submitted.case_id).user_id == users["agent_bj"].id
 
 
-@pytest.mark.xfail(strict=True, reason="the lead wires engine.applicant_cases.cases_of into applicant.controllers.home; "
+@pytest.mark.xfail(strict=True, reason="until applicant.controllers.home lists engine.applicant_cases.cases_of; "
                                        "remove this marker then")
 def test_my_cases_page_leaves_out_the_rectification_of_a_bad_review(client, db, users):
     case_id = concluded_case(db, users)

@@ -86,7 +86,8 @@ def test_a_registered_id_and_a_taken_user_name_are_told_clearly(client, db):
 
 
 def test_a_registered_credit_code_is_told_on_the_company_form(client):
-    page = Page(submit(client, "/auth/register/company", "register-form", {**COMPANY, "credit_code": "91350100M000100Y43"}))
+    taken = {**COMPANY, "credit_code": "91350100M000100Y43"}  # the demo company's
+    page = Page(submit(client, "/auth/register/company", "register-form", taken))
     assert page.status == 400 and "已经注册" in page.text("f-credit_code-error")
 
 
