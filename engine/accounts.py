@@ -6,6 +6,7 @@ locked even the right password is refused. The lock is an audit event; a success
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -109,8 +110,14 @@ def _count_failure(db: Database, user: User, now: datetime) -> SignIn | None:
 
 
 def _locked_message(until: datetime) -> str:
-    return _("密码连续输错 %(n)d 次，账户已锁定，请于 %(time)s 后再试。", n=MAX_FAILED_LOGINS,
-             time=until.astimezone(clock.TZ).strftime("%H:%M"))
+    return _("密码连续输错 %(n)d 次，账户已锁定，请%(minutes)d分钟后再试。", n=MAX_FAILED_LOGINS,
+             minutes=minutes_left(until))
+
+
+def minutes_left(until: datetime, now: datetime | None = None) -> int:
+    """Whole minutes until a lock ends, rounded up (a lock with 30 seconds left says 1 minute)."""
+    seconds = (until - (now or clock.now())).total_seconds()
+    return max(1, math.ceil(seconds / 60))
 
 
 def _dummy_user() -> User:

@@ -110,3 +110,29 @@ def bad_reviews(session: Session, state: str | None = None, limit: int = 200) ->
     if state:
         query = query.where(Evaluation.rectification_state == state)
     return [BadReview(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a case's page shows its viewer about the evaluation: whether they may rate it now, the rating
+    given (by whom it was given is not shown), the department's answer to a bad review, and the open task
+    for rating that answer when the viewer is the one to rate it."""
+
+    may_rate: bool
+    evaluation: Evaluation | None
+    reply: str | None = None
+    rating_task_id: int | None = None
+
+
+def standing(session: Session, case: Case, user) -> Standing:
+    """The evaluation of `case` as `user` (its applicant or agent) sees it."""
+    from .permissions import may_work_on
+
+    evaluation = of_case(session, case.id)
+    if evaluation is None:
+        return Standing(may_rate=may_evaluate(user, case), evaluation=None)
+    task = rectification.rating_task(session, evaluation)
+    task_id = None
+    if task is not None and user is not None and may_work_on(session, user, task, task.case):
+        task_id = task.id
+    return Standing(False, evaluation, rectification.reply_of(session, evaluation), task_id)

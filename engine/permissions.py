@@ -236,13 +236,16 @@ def may_acknowledge_card(session: Session, user: User | None, card) -> bool:
 
 
 def may_evaluate(user: User | None, case: Case) -> bool:
-    """An evaluation (好差评) is given by the case's applicant or the agent who applied, once the case has an
-    outcome (concluded, or refused at the window), never on the centre's internal processes."""
+    """An evaluation (好差评) is given by the service object (GB/T 39734): the case's applicant account; the agent
+    who applied only when the applicant has no account of their own. Only once the case has an outcome
+    (concluded, or refused at the window), never on the centre's internal processes."""
     from .evaluation import EVALUABLE  # the statuses are the evaluation module's rule
 
-    if user is None or not user.is_active or case.channel == "internal":
+    if user is None or not user.is_active or case.channel == "internal" or case.status not in EVALUABLE:
         return False
-    return user.id in (case.applicant_id, case.agent_id) and case.status in EVALUABLE
+    if case.applicant_id is not None:
+        return user.id == case.applicant_id
+    return user.id == case.agent_id
 
 
 def may_follow_bad_reviews(user: User | None) -> bool:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar_store, case_numbers, clock, messages, versions
+from . import audit, calendar_store, case_numbers, cases, clock, messages, versions
 from .cases import open_case
-from .errors import NotFound
+from .errors import InvalidInput, InvalidState, NotFound
 from .i18n import _
-from .models import Case, Department, Evaluation, Group
+from .models import AuditEvent, Case, Department, Evaluation, Group, HumanTask
 
 ITEM_CODE = "internal-bad-review-rectification"
 CHANNEL = "internal"
@@ -95,3 +95,52 @@ def _rating_task_note(evaluation: Evaluation) -> str:
 
 STATE_LABELS = {"none": _("—"), "open": _("整改中"), "rectified": _("已整改，待申请人评价"),
                 "satisfied": _("申请人满意"), "unsatisfied": _("申请人不满意")}
+
+
+RATE_TASK = "rate_rectification"
+
+
+def rating_task(session: Session, evaluation: Evaluation):
+    """The applicant's open task to rate the rectification of a bad review, or None (not answered yet, or
+    already rated)."""
+    if evaluation.rectification_case_id is None:
+        return None
+    return session.scalar(select(HumanTask).where(HumanTask.case_id == evaluation.rectification_case_id,
+                                                  HumanTask.bpmn_id == RATE_TASK, HumanTask.state == "open")
+                          .order_by(HumanTask.id).limit(1))
+
+
+def reply_of(session: Session, evaluation: Evaluation) -> str | None:
+    """The department's answer to a bad review (what the section head wrote to the applicant), once given."""
+    if evaluation.rectification_state in ("none", "open"):
+        return None
+    return session.scalar(select(AuditEvent.opinion).where(AuditEvent.case_id == evaluation.case_id,
+                                                           AuditEvent.action == "rectification_reported")
+                          .order_by(AuditEvent.seq.desc()).limit(1))
+
+
+def rate(db, case_id: int, user, satisfied: bool | None, comment: str = "") -> None:
+    """The applicant rates the rectification of their bad review of case `case_id` (satisfied or not, with an
+    optional comment): completes the rectification's rating task through `cases.complete`, which checks that
+    `user` may work on it; a second rating is `InvalidState`, one that lost a race `Conflict`."""
+    from .evaluation import MAX_COMMENT, of_case  # evaluation imports this module
+
+    errors = {}
+    if satisfied is None:
+        errors["decision"] = [_("请选择对整改结果是否满意。")]
+    if len(comment.strip()) > MAX_COMMENT:
+        errors["comment"] = [_("留言不能超过 %(n)d 字。", n=MAX_COMMENT)]
+    if errors:
+        raise InvalidInput(_("评价内容有误，请按提示修改。"), errors)
+
+    with db.read() as session:
+        evaluation = of_case(session, case_id)
+        task = rating_task(session, evaluation) if evaluation is not None else None
+        if task is None:
+            if evaluation is not None and evaluation.rectification_state in ("satisfied", "unsatisfied"):
+                raise InvalidState(_("您已经评价过整改结果。"))
+            raise NotFound(_("没有待评价的整改结果。"))
+    submission = {"decision": "satisfied" if satisfied else "unsatisfied"}
+    if comment.strip():
+        submission["comment"] = comment.strip()
+    cases.complete(db, task.id, user, submission)

@@ -27,6 +27,7 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 PERSON_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·. ]{2,50}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
+MISMATCH = _("两次输入的密码不一致。")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Individual:
     id_number: str
     phone: str
     email: str = ""
+    password_confirm: str | None = None  # the password typed a second time, when the form asks for it
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,14 @@ class Company:
     contact_name: str
     phone: str
     email: str = ""
+    password_confirm: str | None = None
 
 
 def register_individual(db: Database, form: Individual) -> User:
     """A natural person's account (自然人): real name, resident ID (GB 11643), mobile phone."""
     id_number = form.id_number.strip().upper()
     errors: dict[str, list[str]] = {}
-    _check_account(form.username, form.password, errors, id_number)
+    _check_account(form.username, form.password, errors, id_number, form.password_confirm)
     if not PERSON_NAME.match(form.real_name.strip()):
         errors["real_name"] = [_("请填写 2–50 个字的真实姓名。")]
     id_problem = resident_id_problem(id_number)
@@ -73,7 +76,7 @@ def register_company(db: Database, form: Company) -> User:
     contact person and phone."""
     code = form.credit_code.strip().upper()
     errors: dict[str, list[str]] = {}
-    _check_account(form.username, form.password, errors, code)
+    _check_account(form.username, form.password, errors, code, form.password_confirm)
     if not 2 <= len(form.name.strip()) <= 200:
         errors["name"] = [_("请填写单位全称（2–200 个字）。")]
     if not identifiers.is_credit_code(code):
@@ -93,14 +96,14 @@ def resident_id_problem(id_number: str) -> str | None:
     """What is wrong with a resident ID, in the applicant's words; None when it is valid."""
     if not re.match(r"^\d{17}[\dX]$", id_number):
         return _("居民身份证号码应为 18 位，前 17 位是数字，最后一位是数字或 X。")
-    if identifiers.resident_id_check(id_number[:17]) != id_number[17]:
-        return _("居民身份证号码的校验码不对，请逐位核对。")
     try:
         born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     except ValueError:
-        return _("居民身份证号码中的出生日期不存在，请核对。")
+        return _("居民身份证号码中的出生日期（第 7–14 位）不存在，请核对。")
     if born.year < 1900 or born > clock.local_now().date():
-        return _("居民身份证号码中的出生日期不对，请核对。")
+        return _("居民身份证号码中的出生日期（第 7–14 位）不对，请核对。")
+    if identifiers.resident_id_check(id_number[:17]) != id_number[17]:
+        return _("居民身份证号码的校验码（最后一位）不对，请逐位核对。")
     return None
 
 
@@ -116,12 +119,14 @@ def password_problem(password: str, username: str = "", id_number: str = "") -> 
     return None
 
 
-def _check_account(username: str, password: str, errors: dict, id_number: str) -> None:
+def _check_account(username: str, password: str, errors: dict, id_number: str, confirm: str | None) -> None:
     if not USERNAME.match(username.strip()):
         errors["username"] = [_("用户名为 4–32 位字母、数字或下划线，以字母开头。")]
     problem = password_problem(password, username.strip(), id_number)
     if problem:
         errors["password"] = [problem]
+    if confirm is not None and confirm != password:
+        errors["password_confirm"] = [MISMATCH]
 
 
 def _check_phone(phone: str, errors: dict, mobile_only: bool) -> None:
@@ -193,8 +198,8 @@ def update_profile(db: Database, user: User, phone: str, email: str, address: st
     return row
 
 
-def change_password(db: Database, user: User, current: str, new: str) -> None:
-    """Change one's password after confirming the current one."""
+def change_password(db: Database, user: User, current: str, new: str, confirm: str | None = None) -> None:
+    """Change one's password after confirming the current one (and, when given, the new one typed twice)."""
     with db.read() as session:
         row = session.get(User, user.id)
     if row is None or not verify_password(row, current):
@@ -202,6 +207,8 @@ def change_password(db: Database, user: User, current: str, new: str) -> None:
     problem = password_problem(new, row.username, row.id_number or "")
     if problem:
         raise InvalidInput(problem, {"new_password": [problem]})
+    if confirm is not None and confirm != new:
+        raise InvalidInput(MISMATCH, {"new_password_confirm": [MISMATCH]})
     with db.write() as session:
         row = session.get(User, user.id, with_for_update=True)
         row.password_hash = hash_password(new)

@@ -133,6 +133,18 @@ def client(app):
 
 
 @pytest.fixture
+def csrf_app(database_url, tmp_path):
+    """The app as in production: every POST needs the CSRF token of a page the server rendered."""
+    from webapp import create_app
+
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True,
+                              "ONEWINDOW_DATA_DIR": str(tmp_path / "csrf-data"), "SECRET_KEY": "csrf-secret",
+                              "ONEWINDOW_SCHEDULER": False})
+    yield application
+    application.extensions["onewindow"].dispose()
+
+
+@pytest.fixture
 def bare_db(tmp_path):
     """A freshly migrated, empty database (no organisation, items or accounts)."""
     if BACKEND == "sqlite":

@@ -1,7 +1,7 @@
 """Every URL of the applicant's space."""
 from flask import Blueprint
 
-from . import applying, controllers as c, receipts, supplement
+from . import account, applying, controllers as c, evaluation, messages, receipts, supplement
 
 bp = Blueprint("applicant", __name__, url_prefix="/my")
 
@@ -16,3 +16,17 @@ bp.add_url_rule("/cases/<int:case_id>/receipt", "receipt", receipts.page)
 bp.add_url_rule("/cases/<int:case_id>/receipt.pdf", "receipt_pdf", receipts.pdf)
 bp.add_url_rule("/cases/<int:case_id>/withdraw", "withdraw", c.withdraw, methods=["POST"])
 bp.add_url_rule("/tasks/<int:task_id>", "task", supplement.task, methods=["GET", "POST"])
+
+# Profile, messages and evaluation (好差评).
+bp.add_url_rule("/profile", "profile", account.profile)
+bp.add_url_rule("/profile/contact", "update_profile", account.update_profile, methods=["POST"])
+bp.add_url_rule("/profile/password", "change_password", account.change_password, methods=["POST"])
+bp.add_url_rule("/messages", "messages", messages.inbox)
+bp.add_url_rule("/messages/<int:message_id>", "message", messages.show)
+bp.add_url_rule("/messages/read-all", "mark_all_read", messages.mark_all_read, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/evaluation", "evaluation", evaluation.page)
+bp.add_url_rule("/cases/<int:case_id>/evaluation", "evaluate", evaluation.rate_case, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/evaluation/rectification", "rate_rectification", evaluation.rate_rectification,
+                methods=["POST"])
+bp.add_app_template_global(messages.unread_message_count, "unread_message_count")
+bp.add_app_template_global(evaluation.case_evaluation, "case_evaluation")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy import select
 
-from engine import cases, drafts, inbox
+from engine import applicant_cases, cases, drafts, inbox
 from engine.models import Case, HumanTask
 from engine.permissions import APPLICANT_GROUP, may_view_case
 
@@ -23,10 +22,7 @@ CASES_PER_PAGE = 20
 @area_required("applicant")
 def home():
     user = signed_in()
-    query = (select(Case).options(defer(Case.application))
-             .where(or_(Case.applicant_id == user.id, Case.agent_id == user.id),
-                    Case.channel != "internal")  # a bad review's rectification is the department's case
-             .order_by(Case.received_at.desc(), Case.id.desc()))
+    query = applicant_cases.cases_of(user)
     page = db.paginate(query, page=page_arg(), per_page=CASES_PER_PAGE, error_out=False)
     if page.page > max(page.pages, 1):
         abort(404)
