@@ -74,9 +74,10 @@ def _register_blueprints(app: Flask) -> None:
     from .applicant.blueprint import bp as applicant
     from .auth.blueprint import bp as auth
     from .documents.blueprint import bp as documents
+    from .materials.blueprint import bp as materials
     from .portal.blueprint import bp as portal
     from .supervision.blueprint import bp as supervision
     from .workbench.blueprint import bp as workbench
 
-    for blueprint in (portal, auth, applicant, workbench, documents, supervision, admin, api):
+    for blueprint in (portal, auth, applicant, materials, workbench, documents, supervision, admin, api):
         app.register_blueprint(blueprint)
