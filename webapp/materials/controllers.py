@@ -80,7 +80,7 @@ def library():
     return (body, 400) if error else body
 
 
-def case_file(case_id: int):
+def case_file(case_id: int, file_id: str):
     """A file the case holds, inline, for whoever may view the case; 404 for everyone else."""
     user = signed_in()
     case = db.session.get(Case, case_id)
