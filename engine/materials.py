@@ -197,8 +197,14 @@ def delete(db: Database, owner: User, file_id: str) -> None:
 # -- files given to a case ----------------------------------------------------------------------------------------
 
 def is_electronic(material: dict) -> bool:
-    """Materials handed in on paper only are not uploaded; a guide without `medium` means electronic."""
+    """May the material be uploaded? Not when it is handed in on paper only; no `medium` means electronic."""
     return (material.get("medium") or "electronic") in ("electronic", "both")
+
+
+def must_upload(material: dict) -> bool:
+    """Must an online application carry the material as a file? Required and electronic only: one that may
+    come on paper or electronically (`both`) may still be brought to the window."""
+    return bool(material.get("required")) and (material.get("medium") or "electronic") == "electronic"
 
 
 def check(session: Session, guide: dict, materials: dict | None, owner: User | None, *, enforce_required: bool,
@@ -206,7 +212,7 @@ def check(session: Session, guide: dict, materials: dict | None, owner: User | N
     """The files chosen per material, and the problems found (keys `materials.<id>`), without writing.
 
     A file must be the owner's own library file, or (with `case`) one the case already holds. With
-    `enforce_required` every required electronic material needs at least one file."""
+    `enforce_required` every required electronic-only material (`must_upload`) needs at least one file."""
     known = {m["id"]: m for m in guide.get("materials") or [] if m.get("id")}
     errors: dict[str, list[str]] = {}
     chosen: dict[str, list[str]] = {}
@@ -235,7 +241,7 @@ def check(session: Session, guide: dict, materials: dict | None, owner: User | N
             resolved[material_id] = files
     if enforce_required:
         for material_id, material in known.items():
-            if material.get("required") and is_electronic(material) and material_id not in resolved:
+            if must_upload(material) and material_id not in resolved:
                 errors.setdefault(f"materials.{material_id}", [
                     _("请上传“%(name)s”。", name=material.get("name") or material_id)])
     return resolved, errors

@@ -236,3 +236,10 @@ def test_a_draft_missing_a_required_material_is_refused_and_stays_open(db, users
     with db.read() as session:
         assert [d.id for d in drafts.drafts_of(session, zhangsan)] == [state.id]
     assert count(db, Case) == 0 and count(db, CaseMaterial) == 0
+
+
+def test_a_required_material_that_may_come_on_paper_is_not_demanded_online(db, users):
+    code = helpers.item_code(db, "business_license_change")
+    submitted = cases.submit(db, code, helpers.application(db, code), users["zhangsan"], materials={},
+                             enforce_required=True)  # its required materials are 纸质或电子 (medium: both)
+    assert helpers.case(db, submitted.case_id).status == 1

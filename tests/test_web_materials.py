@@ -213,3 +213,12 @@ def test_the_applicant_reads_the_cases_files_through_the_case_url(client, case_w
     client.post("/auth/logout")
     login(client, "haiyun")
     assert client.get(f"/cases/{case_id}/materials/{files['contract'][0]}").status_code == 404
+
+
+def test_the_applicants_case_page_lists_the_materials_given(client, case_with_files):
+    case_id, files = case_with_files
+    login(client, "zhangsan")
+    page = Page(client.get(f"/my/cases/{case_id}"))
+    [link] = page.all("data-testid", f"material-file-{files['contract'][0]}")
+    assert link.get("href") == f"/cases/{case_id}/materials/{files['contract'][0]}" and link.text == "合同.png"
+    assert page.all("data-testid", "material-image-") == []  # links only: no inline viewers for the applicant

@@ -82,7 +82,7 @@
     progressBox.appendChild(line);
     var data = new FormData();
     data.append("file", file);
-    data.append("material", material);
+    data.append("material", input.closest(".material").dataset.materialName || material);
     var request = new XMLHttpRequest();  // unlike fetch, it reports upload progress
     request.open("POST", section.dataset.uploadUrl);
     request.setRequestHeader("X-CSRFToken", csrfToken());
