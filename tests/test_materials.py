@@ -124,8 +124,8 @@ def test_the_library_lists_newest_first_and_only_the_owners_files(db, users, upl
     newer = upload(db, users["zhangsan"], material_files.png(), "新.png", uploads)
     upload(db, users["haiyun"], material_files.pdf(), "别人的.pdf", uploads)
     with db.read() as session:
-        assert [f.public_id for f in materials.library(session, users["zhangsan"])] == [newer.public_id,
-                                                                                      older.public_id]
+        listed = [f.public_id for f in materials.library(session, users["zhangsan"])]
+    assert listed == [newer.public_id, older.public_id]
 
 
 def test_a_file_deleted_from_the_library_stays_with_its_case(db, users, uploads):

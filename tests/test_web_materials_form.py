@@ -55,8 +55,8 @@ def test_the_partial_names_its_fields_for_a_plain_multipart_post(app, db, users)
     values = page.form_values("f")
     assert ("materials.operator_id", licence) in values  # the chosen file, ticked
     assert ("materials.operator_id", photo) not in values  # offered from the library, not ticked
-    assert {v for n, v in values if n == "materials_shown"} == {"application_form", "operator_id", "premises_proof",
-                                                               "new_operator_id"}
+    shown = {v for n, v in values if n == "materials_shown"}
+    assert shown == {"application_form", "operator_id", "premises_proof", "new_operator_id"}
     assert page.find("upload-operator_id").get("name") == "upload.operator_id"
     assert page.find("upload-proxy_letter") is None and page.find("material-paper-proxy_letter") is not None
     assert page.find("material-required-operator_id") is not None

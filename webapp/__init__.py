@@ -48,8 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
     )
-    app.config.update({k: v for k, v in config.items() if k not in ("DATABASE_URL", "ONEWINDOW_DATA_DIR", "SECRET_KEY",
-                                                                      "ONEWINDOW_PUBLIC_URL", "ONEWINDOW_UPLOAD_DIR")})
+    settled = ("DATABASE_URL", "ONEWINDOW_DATA_DIR", "SECRET_KEY", "ONEWINDOW_PUBLIC_URL", "ONEWINDOW_UPLOAD_DIR")
+    app.config.update({k: v for k, v in config.items() if k not in settled})
     app.json.ensure_ascii = False
 
     db.init_app(app)
