@@ -16,6 +16,7 @@ from engine.models import Case, StoredFile, User
 from .extensions import db, engine_db
 
 SHOWN = "materials_shown"
+OFFERED = 100  # library files offered under each material (the newest); the library page lists more
 
 
 def uploads_dir() -> str:
@@ -86,8 +87,9 @@ def context(owner: User, guide: dict, chosen: dict | None, errors: dict | None =
             elif stored.owner_id == owner.id and stored.deleted_at is None:
                 files.append(file_dict(stored))
         chosen_files[material_id] = files
+    offered = materials.library(db.session, owner)[:OFFERED]
     return {"materials_guide": [m for m in guide.get("materials") or [] if m.get("id")],
-            "chosen": chosen_files, "library": [file_dict(f) for f in materials.library(db.session, owner)],
+            "chosen": chosen_files, "library": [file_dict(f) for f in offered],
             "errors": errors or {}, "editable_ids": editable_ids,
             "upload_url": url_for("materials.upload"), "max_file_mb": materials.MAX_FILE_BYTES // (1024 * 1024),
             "accepted_types": file_types.ACCEPTED_LABEL}
