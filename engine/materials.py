@@ -72,8 +72,7 @@ def store(db: Database, owner: User, filename: str, stream: BinaryIO, *, label: 
         _refuse(_("“%(name)s”是空文件，请重新选择。", name=name))
     mime = file_types.detect(head)
     if mime is None:
-        _refuse(_("“%(name)s”的实际内容不是可接受的文件格式。只接受 %(types)s 文件（按文件内容识别，"
-                  "改扩展名无效）。", name=name, types=file_types.ACCEPTED_LABEL))
+        _refuse(_not_accepted(name))
     root = Path(uploads_dir) if uploads_dir else config.uploads_dir_from_env()
     local = clock.local_now()
     relative = f"{local:%Y}/{local:%m}/{secrets.token_hex(16)}"
@@ -82,8 +81,7 @@ def store(db: Database, owner: User, filename: str, stream: BinaryIO, *, label: 
     temporary, size, digest = _write_temporary(target.parent, head, stream, name)
     try:
         if mime == file_types.OFD and not file_types.is_ofd(temporary):
-            _refuse(_("“%(name)s”的实际内容不是可接受的文件格式。只接受 %(types)s 文件（按文件内容识别，"
-                      "改扩展名无效）。", name=name, types=file_types.ACCEPTED_LABEL))
+            _refuse(_not_accepted(name))
         os.replace(temporary, target)
         with db.write() as session:
             row = StoredFile(public_id=secrets.token_urlsafe(18), owner_id=owner.id,
@@ -116,6 +114,11 @@ def path_of(stored: StoredFile, uploads_dir: Path | str | None = None) -> Path:
     """Where the file's bytes are on disk."""
     root = Path(uploads_dir) if uploads_dir else config.uploads_dir_from_env()
     return root / stored.path
+
+
+def _not_accepted(name: str) -> str:
+    return _("“%(name)s”的实际内容不是可接受的文件格式。只接受 %(types)s 文件（按文件内容识别，改扩展名无效）。",
+             name=name, types=file_types.ACCEPTED_LABEL)
 
 
 def _refuse(message: str, error=InvalidInput):
