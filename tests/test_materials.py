@@ -243,3 +243,13 @@ def test_a_required_material_that_may_come_on_paper_is_not_demanded_online(db, u
     submitted = cases.submit(db, code, helpers.application(db, code), users["zhangsan"], materials={},
                              enforce_required=True)  # its required materials are 纸质或电子 (medium: both)
     assert helpers.case(db, submitted.case_id).status == 1
+
+
+def test_materials_other_than_the_reviewed_drafts_are_refused(db, users, uploads):
+    zhangsan = users["zhangsan"]
+    files = full_set(db, zhangsan, uploads)
+    code, application = permit(db)
+    state = drafts.save(db, zhangsan, code, application, materials=files)
+    with pytest.raises(drafts.DraftChanged):
+        cases.submit(db, code, application, zhangsan, draft_id=state.id, draft_digest=state.digest, materials={})
+    assert count(db, Case) == 0

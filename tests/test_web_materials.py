@@ -222,3 +222,20 @@ def test_the_applicants_case_page_lists_the_materials_given(client, case_with_fi
     [link] = page.all("data-testid", f"material-file-{files['contract'][0]}")
     assert link.get("href") == f"/cases/{case_id}/materials/{files['contract'][0]}" and link.text == "合同.png"
     assert page.all("data-testid", "material-image-") == []  # links only: no inline viewers for the applicant
+
+
+def test_uploads_go_to_the_configured_upload_dir(database_url, tmp_path):
+    from webapp import create_app
+
+    shared = tmp_path / "shared-volume"
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                              "ONEWINDOW_DATA_DIR": str(tmp_path / "data"), "ONEWINDOW_UPLOAD_DIR": str(shared),
+                              "WTF_CSRF_ENABLED": False, "ONEWINDOW_SCHEDULER": False})
+    try:
+        client = application.test_client()
+        login(client, "zhangsan")
+        assert post_file(client, material_files.pdf(), "a.pdf").status_code == 201
+        assert len([p for p in shared.rglob("*") if p.is_file()]) == 1
+        assert not [p for p in (tmp_path / "data" / "uploads").rglob("*") if p.is_file()]
+    finally:
+        application.extensions["onewindow"].dispose()
