@@ -239,3 +239,21 @@ def test_uploads_go_to_the_configured_upload_dir(database_url, tmp_path):
         assert not [p for p in (tmp_path / "data" / "uploads").rglob("*") if p.is_file()]
     finally:
         application.extensions["onewindow"].dispose()
+
+
+def test_the_clerk_sees_the_supplemented_material_marked_and_its_earlier_round(client, db, users, app,
+                                                                              case_with_files):
+    case_id, files = case_with_files
+    task = helpers.only_open_task(db, case_id)
+    cases.complete(db, task.id, users["clerk"], helpers.answer(db, task, decision="supplement", opinion="补正",
+                                                               supplement_materials=["contract"]))
+    task = helpers.only_open_task(db, case_id)
+    stamped = materials.store(db, users["zhangsan"], "盖章合同.pdf", io.BytesIO(material_files.pdf("盖章")),
+                              uploads_dir=uploads_dir(app)).public_id
+    cases.complete(db, task.id, users["zhangsan"], helpers.answer(db, task), materials={"contract": [stamped]})
+    login(client, "clerk")
+    page = Page(client.get(f"/workbench/tasks/{helpers.only_open_task(db, case_id).id}"))
+    assert page.all("data-testid", "material-round-contract") and page.all("data-testid", f"material-pdf-{stamped}")
+    earlier = [e.get("href") for e in page.find("material-history-contract").iter() if e.tag == "a"]
+    assert earlier == [f"/cases/{case_id}/materials/{files['contract'][0]}"]
+    assert "补正材料" in page.text("case-history")
