@@ -21,6 +21,7 @@ import secrets
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,6 +37,8 @@ from .models import Case, CaseMaterial, StoredFile, User
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a scanned multi-page licence is a few MB; beyond this, compress or split
 MAX_FILES_PER_MATERIAL = 50
 MAX_NAME_CHARS = 120
+MAX_DAILY_FILES = 300  # per account and 24 hours: generous for any application, a limit for abuse
+MAX_DAILY_BYTES = 2 * 1024 ** 3
 LIBRARY_SIZE = 500  # the newest files offered again; older ones stay readable through their cases
 CHUNK = 1024 * 1024
 
@@ -73,6 +76,7 @@ def store(db: Database, owner: User, filename: str, stream: BinaryIO, *, label: 
     mime = file_types.detect(head)
     if mime is None:
         _refuse(_not_accepted(name))
+    _check_daily_allowance(db, owner)
     root = Path(uploads_dir) if uploads_dir else config.uploads_dir_from_env()
     local = clock.local_now()
     relative = f"{local:%Y}/{local:%m}/{secrets.token_hex(16)}"
@@ -114,6 +118,17 @@ def path_of(stored: StoredFile, uploads_dir: Path | str | None = None) -> Path:
     """Where the file's bytes are on disk."""
     root = Path(uploads_dir) if uploads_dir else config.uploads_dir_from_env()
     return root / stored.path
+
+
+def _check_daily_allowance(db: Database, owner: User) -> None:
+    """An account may upload `MAX_DAILY_FILES` files or `MAX_DAILY_BYTES` in 24 hours (a disk-filling guard)."""
+    with db.read() as session:
+        files, used = session.execute(select(func.count(StoredFile.id), func.coalesce(func.sum(StoredFile.size), 0))
+                                      .where(StoredFile.owner_id == owner.id,
+                                             StoredFile.created_at >= clock.now() - timedelta(days=1))).one()
+    if files >= MAX_DAILY_FILES or used >= MAX_DAILY_BYTES:
+        _refuse(_("您今天上传的文件已达上限（%(n)s 个或 %(gb)s GB），请明天再上传，或从材料库选用已上传的文件。",
+                  n=MAX_DAILY_FILES, gb=MAX_DAILY_BYTES // 1024 ** 3))
 
 
 def _not_accepted(name: str) -> str:

@@ -253,3 +253,13 @@ def test_materials_other_than_the_reviewed_drafts_are_refused(db, users, uploads
     with pytest.raises(drafts.DraftChanged):
         cases.submit(db, code, application, zhangsan, draft_id=state.id, draft_digest=state.digest, materials={})
     assert count(db, Case) == 0
+
+
+def test_an_account_uploading_past_its_daily_allowance_is_refused(db, users, uploads, monkeypatch):
+    monkeypatch.setattr(materials, "MAX_DAILY_FILES", 2)
+    upload(db, users["zhangsan"], material_files.pdf(), "1.pdf", uploads)
+    upload(db, users["zhangsan"], material_files.pdf(), "2.pdf", uploads)
+    with pytest.raises(InvalidInput) as refused:
+        upload(db, users["zhangsan"], material_files.pdf(), "3.pdf", uploads)
+    assert "上限" in refused.value.message and len(files_on_disk(uploads)) == 2
+    upload(db, users["haiyun"], material_files.pdf(), "别人的.pdf", uploads)  # others are not affected
