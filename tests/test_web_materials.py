@@ -242,7 +242,7 @@ def test_uploads_go_to_the_configured_upload_dir(database_url, tmp_path):
 
 
 def test_the_clerk_sees_the_supplemented_material_marked_and_its_earlier_round(client, db, users, app,
-                                                                              case_with_files):
+                                                                               case_with_files):
     case_id, files = case_with_files
     task = helpers.only_open_task(db, case_id)
     cases.complete(db, task.id, users["clerk"], helpers.answer(db, task, decision="supplement", opinion="补正",
