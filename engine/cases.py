@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from . import (audit, calendar_store, case_clock, case_numbers, clock, drafts, fees, formdata, identifiers,
-               progress, revisions, versions)
+               materials as case_materials, progress, revisions, versions)
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -35,15 +35,19 @@ class Submitted:
 def submit(db: Database, item_code: str, application: dict, applicant: User | None = None, *,
            applicant_name: str | None = None, applicant_type: str | None = None,
            applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online",
-           received_by: User | None = None, draft_id: int | None = None,
-           draft_digest: str | None = None) -> Submitted:
+           received_by: User | None = None, draft_id: int | None = None, draft_digest: str | None = None,
+           materials: dict | None = None, enforce_required: bool = False) -> Submitted:
     """Receive an application for the current version of an item: status 1 (已接件), workflow started.
 
     Validation happens inside the transaction but before anything is written, so bad input writes
     nothing and the case starts on exactly the version its application was validated against.
     `received_by` is the window clerk who registers a walk-in application (channel `window`).
     `draft_id` with the `draft_digest` the applicant reviewed consumes that draft in the same transaction
-    (`engine.drafts`): a second submission of it raises `drafts.AlreadySubmitted` naming the case."""
+    (`engine.drafts`): a second submission of it raises `drafts.AlreadySubmitted` naming the case.
+    `materials` (material id -> file ids, the draft's when a draft is submitted) are given to the case in the
+    same transaction (`engine.materials.attach`): files must be the submitter's, and with `enforce_required`
+    (the online and agent apply pages) every required electronic material needs a file. Problems with the
+    form and the materials are reported together; nothing is written."""
     name = applicant_name or (applicant.display_name if applicant else None)
     kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
     if not name:
@@ -55,7 +59,7 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
             case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent,
-                                   channel, received_by, (draft_id, draft_digest))
+                                   channel, received_by, (draft_id, draft_digest), (materials, enforce_required))
             return Submitted(case_id, case_no, code)
         except Conflict:
             continue  # the random case number was taken: draw another
@@ -73,18 +77,31 @@ def _check_id_number(kind: str, number: str) -> None:
 
 
 def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
-                 received_by, draft_ref=(None, None)) -> int:
+                 received_by, draft_ref=(None, None), files=(None, False)) -> int:
+    materials, enforce_required = files
+    owner = agent or applicant or received_by
     with db.write() as session:
         draft = None
         if draft_ref[0] is not None:  # before anything else: a repeated confirmation is told about its case
             draft = drafts.claim_for_submit(session, draft_ref[0], agent or applicant, draft_ref[1], application)
+            if materials is not None and materials != draft.materials:
+                raise drafts.DraftChanged(_("草稿在核对后又被修改（可能在其他页面或设备上），请重新核对后再提交。"))
+            materials = draft.materials
         version_id = versions.current_version_id(session, item_code)
         if version_id is None or versions.content(session, version_id).guide.get("internal"):
             raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
-        case = open_case(session, version_id, case_no, code, application, applicant_info,
-                         applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
-                         channel=channel, actor=agent or applicant or received_by,
-                         audit_detail={"draft": draft.id} if draft is not None else None)
+        guide = versions.content(session, version_id).guide
+        _chosen, problems = case_materials.check(session, guide, materials, owner, enforce_required=enforce_required)
+        try:
+            case = open_case(session, version_id, case_no, code, application, applicant_info,
+                             applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
+                             channel=channel, actor=owner, audit_detail={"draft": draft.id} if draft else None)
+        except InvalidInput as exc:  # the form and the materials are told together
+            exc.errors.update(problems)
+            raise
+        if problems:
+            raise case_materials.invalid(problems)
+        case_materials.attach(session, case, guide, materials, owner, enforce_required=enforce_required)
         if draft is not None:
             drafts.mark_consumed(draft, case)
     return case.id
@@ -178,14 +195,17 @@ def unclaim(db: Database, task_id: int, user: User) -> None:
         audit.record(session, "unclaim", case=case, actor=user, detail={"task": task.bpmn_id})
 
 
-def complete(db: Database, task_id: int, user: User, submission: dict, *, application: dict | None = None) -> None:
+def complete(db: Database, task_id: int, user: User, submission: dict, *, application: dict | None = None,
+             materials: dict | None = None) -> None:
     """Submit a task's form: validated against its JSON Schema, then the workflow moves on.
 
     A completion that would conclude the case as approved while a fee is still due is refused
     (`InvalidState`) and writes nothing. `application`, on the applicant's supplement step only, is the
     corrected application: validated whole against the item's form, it may differ from the current one
     only in the fields the supplement request names (`engine.revisions`), and becomes the case's
-    application (and the workflow's) with the previous one kept as a revision, in the same transaction."""
+    application (and the workflow's) with the previous one kept as a revision, in the same transaction.
+    `materials`, on that step too, are the answer's files (material id -> the complete new list of file ids):
+    only the materials the request names may change (`engine.materials.revise`), earlier rounds are kept."""
     with db.read() as session:
         task = session.get(HumanTask, task_id)
         if task is None:
@@ -213,6 +233,8 @@ def complete(db: Database, task_id: int, user: User, submission: dict, *, applic
         if application is not None:  # a supplement's corrections: only the requested fields, kept as a revision
             revisions.revise(session, case, task, user, application)
             spiff_task.data["application"] = application
+        if materials is not None:  # the supplement's files: only the requested materials, earlier rounds kept
+            _revise_materials(session, case, task, user, materials)
         info = versions.content(session, case.item_version_id).user_tasks.get(task.bpmn_id, {})
         if info.get("result_variable"):
             spiff_task.data[info["result_variable"]] = submission
@@ -232,6 +254,15 @@ def complete(db: Database, task_id: int, user: User, submission: dict, *, applic
             from . import rectification
 
             rectification.on_complete(session, case, task, submission, user)
+
+
+def _revise_materials(session: Session, case: Case, task: HumanTask, user: User, materials: dict) -> None:
+    if task.case_step != "supplement":
+        raise InvalidInput(_("只有补正环节可以更换申请材料。"), {"": [_("只有补正环节可以更换申请材料。")]})
+    answered = session.scalar(select(func.count(HumanTask.id)).where(
+        HumanTask.case_id == case.id, HumanTask.case_step == "supplement", HumanTask.state == "done"))
+    case_materials.revise(session, case, materials, user, set(revisions.requested_materials(session, case.id)),
+                          round=answered + 2)  # round 1 is the submission, this answer is supplement no. answered+1
 
 
 def _check_tolerance(db: Database, task_id: int, submission: dict) -> None:

@@ -13,10 +13,11 @@ class Settings:
     database_url: str
     secret_key: str
     public_url: str | None = None  # the address the public reaches the portal at, printed in QR codes
+    upload_dir: Path | None = None  # applicants' files; a shared volume when several machines serve the app
 
     @property
     def uploads_dir(self) -> Path:
-        return self.data_dir / "uploads"
+        return self.upload_dir or self.data_dir / "uploads"
 
     @property
     def documents_dir(self) -> Path:
@@ -35,8 +36,17 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def uploads_dir_from_env() -> Path:
+    """Where applicants' files live when nobody says otherwise: ONEWINDOW_UPLOAD_DIR, else <data dir>/uploads."""
+    explicit = os.environ.get("ONEWINDOW_UPLOAD_DIR")
+    if explicit:
+        return Path(explicit).resolve()
+    return Path(os.environ.get("ONEWINDOW_DATA_DIR") or "instance").resolve() / "uploads"
+
+
 def load_settings(**overrides) -> Settings:
-    """Read ONEWINDOW_DATA_DIR, DATABASE_URL, SECRET_KEY, ONEWINDOW_PUBLIC_URL; create the data dir if needed."""
+    """Read ONEWINDOW_DATA_DIR, DATABASE_URL, SECRET_KEY, ONEWINDOW_PUBLIC_URL, ONEWINDOW_UPLOAD_DIR; create the
+    data dir if needed."""
     data_dir = Path(overrides.get("data_dir") or os.environ.get("ONEWINDOW_DATA_DIR") or "instance").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     url = overrides.get("database_url") or os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'onewindow.sqlite3'}"
@@ -45,7 +55,9 @@ def load_settings(**overrides) -> Settings:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     secret = overrides.get("secret_key") or _secret_key(data_dir)
     public_url = (overrides.get("public_url") or os.environ.get("ONEWINDOW_PUBLIC_URL") or "").rstrip("/") or None
-    settings = Settings(data_dir=data_dir, database_url=url, secret_key=secret, public_url=public_url)
-    settings.uploads_dir.mkdir(exist_ok=True)
+    upload = overrides.get("upload_dir") or os.environ.get("ONEWINDOW_UPLOAD_DIR")
+    settings = Settings(data_dir=data_dir, database_url=url, secret_key=secret, public_url=public_url,
+                        upload_dir=Path(upload).resolve() if upload else None)
+    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
     settings.documents_dir.mkdir(exist_ok=True)
     return settings

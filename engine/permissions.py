@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .i18n import _
-from .models import Case, Group, GroupMember, HumanTask, Substitution, User
+from .models import Case, CaseMaterial, Group, GroupMember, HumanTask, StoredFile, Substitution, User
 
 APPLICANT = "applicant"      # citizen or company
 AGENT = "agent"              # 代办员: applies on someone's behalf
@@ -111,6 +111,19 @@ def may_view_case(session: Session, user: User | None, case: Case) -> bool:
                                                          HumanTask.group_code.in_(codes)).limit(1)).first()
         return hit is not None
     return False
+
+
+def may_read_material(session: Session, user: User | None, stored: StoredFile, case: Case | None = None) -> bool:
+    """May the user open an uploaded file? Without a case: only its owner, while it is in their library.
+    Through a case that holds it (any round): its owner, and whoever may view the case (its applicant or
+    agent, staff of its departments, supervisors)."""
+    if user is None or not user.is_active:
+        return False
+    if case is None:
+        return stored.owner_id == user.id and stored.deleted_at is None
+    held = session.execute(select(CaseMaterial.id).where(CaseMaterial.case_id == case.id,
+                                                         CaseMaterial.file_id == stored.id).limit(1)).first()
+    return held is not None and (stored.owner_id == user.id or may_view_case(session, user, case))
 
 
 def may_handle_case(session: Session, user: User | None, case: Case) -> bool:

@@ -38,10 +38,19 @@ class FieldChange:
 
 def requested_fields(session: Session, case_id: int) -> list[str]:
     """The application fields the case's latest supplement request names (dotted paths)."""
+    return [f for f in _latest_request(session, case_id).get("supplement_fields") or [] if isinstance(f, str)]
+
+
+def requested_materials(session: Session, case_id: int) -> list[str]:
+    """The materials the case's latest supplement request names (material ids; older free-text entries too)."""
+    return [m for m in _latest_request(session, case_id).get("supplement_materials") or [] if isinstance(m, str)]
+
+
+def _latest_request(session: Session, case_id: int) -> dict:
     detail = session.scalar(select(AuditEvent.detail).where(
         AuditEvent.case_id == case_id, AuditEvent.action == "status",
         AuditEvent.status == int(CaseStatus.SUPPLEMENT_REQUESTED)).order_by(AuditEvent.seq.desc()).limit(1))
-    return [f for f in (detail or {}).get("supplement_fields") or [] if isinstance(f, str)]
+    return detail or {}
 
 
 def value_at(document: dict, path: str):

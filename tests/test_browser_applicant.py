@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from engine import cases, demo, drafts
+from engine import cases, demo, drafts, materials
+from engine.models import Case
 from engine.status import CaseStatus
 
+from . import material_files
 from .helpers import answer, case, drive, item_code, only_open_task
 from .test_browser_journey import _fill, _login
 
@@ -39,6 +41,9 @@ def test_an_individual_loses_the_connection_mid_form_answers_a_supplement_and_re
     _login(page, live_server, "zhangsan")
     page.goto(f"{live_server}/my/apply/{code}")
     _fill(page, {key: value for key, value in data.items() if key in EARLY})
+    page.set_input_files("#upload-premises_proof", files=[{"name": "租赁合同.pdf", "mimeType": "application/pdf",
+                                                           "buffer": material_files.pdf("lease")}])
+    page.wait_for_selector('#material-files-premises_proof input[name="materials.premises_proof"]:checked')
     page.wait_for_selector('#autosave-status[data-state="saved"]')
 
     page.context.set_offline(True)
@@ -64,6 +69,9 @@ def test_an_individual_loses_the_connection_mid_form_answers_a_supplement_and_re
     _shot(again, "receipt")
 
     case_id = _case_id(db, case_no)
+    with db.read() as session:
+        held = materials.case_materials(session, session.get(Case, case_id))
+    assert [(m.material_id, [f.name for f in m.files]) for m in held if m.files] == [("premises_proof", ["租赁合同.pdf"])]
     pre_review = only_open_task(db, case_id)
     cases.complete(db, pre_review.id, users["clerk"], answer(db, pre_review, decision="supplement",
                                                              supplement_fields=["operator.mobile"],
@@ -103,8 +111,6 @@ def test_an_agent_applies_for_a_resident_who_is_recorded_as_the_applicant(page, 
 
 def _case_id(db, case_no: str) -> int:
     from sqlalchemy import select
-
-    from engine.models import Case
 
     with db.read() as session:
         return session.scalar(select(Case.id).where(Case.case_no == case_no))

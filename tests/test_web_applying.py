@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from engine import demo, drafts
 from engine.models import ApplicationDraft, Case, Item
 from tests import helpers
-from tests.webpage import Page, apply_online, form_pairs, login, submit
+from tests.webpage import Page, apply_online, form_pairs, login, send_application, submit
 
 
 def case_count(db) -> int:
@@ -101,7 +101,7 @@ def test_a_valid_form_goes_to_the_review_page_which_shows_what_was_typed(client,
     code = permit(db)
     login(client, "haiyun")
     data = helpers.application(db, code)
-    response = submit(client, f"/my/apply/{code}", "application-form", data)
+    response = send_application(client, code, data)
     assert response.status_code == 302 and response.headers["Location"].endswith("/review")
     review = Page(client.get(response.headers["Location"]))
     assert data["project"]["name"] in review.text("review-application")
@@ -112,7 +112,7 @@ def test_a_valid_form_goes_to_the_review_page_which_shows_what_was_typed(client,
 def test_confirming_twice_makes_one_case_and_the_second_is_told_which(client, db):
     code = permit(db)
     login(client, "haiyun")
-    response = submit(client, f"/my/apply/{code}", "application-form", helpers.application(db, code))
+    response = send_application(client, code, helpers.application(db, code))
     review_url = response.headers["Location"]
     page = Page(client.get(review_url))
     values = page.form_values("confirm-form")
@@ -129,7 +129,7 @@ def test_confirming_twice_makes_one_case_and_the_second_is_told_which(client, db
 def test_a_draft_changed_after_review_is_sent_back_to_review(client, db):
     code = permit(db)
     login(client, "haiyun")
-    response = submit(client, f"/my/apply/{code}", "application-form", helpers.application(db, code))
+    response = send_application(client, code, helpers.application(db, code))
     values = Page(client.get(response.headers["Location"])).form_values("confirm-form")
     client.post(f"/my/apply/{code}/autosave", data=MultiDict(form_pairs(dict(helpers.application(db, code),
                                                                      project={"name": "另一个标签页改过"}))))
@@ -142,7 +142,7 @@ def test_another_accounts_draft_cannot_be_confirmed_or_discarded(app, db):
     code = permit(db)
     owner, other = app.test_client(), app.test_client()
     login(owner, "haiyun")
-    submit(owner, f"/my/apply/{code}", "application-form", helpers.application(db, code))
+    send_application(owner, code, helpers.application(db, code))
     draft = open_draft(db, "haiyun", code)
     login(other, "zhangsan")
     state = drafts.state_of(draft)
@@ -171,7 +171,7 @@ def test_script_typed_into_a_field_is_shown_as_text_on_review(client, db):
     login(client, "haiyun")
     data = helpers.application(db, code)
     data["project"]["name"] = "<script>alert(1)</script>大厦"
-    response = submit(client, f"/my/apply/{code}", "application-form", data)
+    response = send_application(client, code, data)
     body = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;大厦" in body
 
@@ -215,7 +215,7 @@ def test_an_agents_draft_keeps_the_person_applied_for_until_the_case_is_made(cli
     data = dict(demo.sample_application(db, code),
                 on_behalf={"applicant_name": "陈志明", "applicant_type": "自然人",
                            "applicant_id_number": "44040319850612123X"})
-    response = submit(client, f"/my/apply/{code}", "application-form", data)
+    response = send_application(client, code, data)
     review = Page(client.get(response.headers["Location"]))
     assert "陈志明" in review.text("review-person")
     confirmed = submit(client, response.headers["Location"], "confirm-form")

@@ -2,9 +2,12 @@
 the clerk sees what changed."""
 from __future__ import annotations
 
-from engine import cases, revisions
-from tests import helpers
-from tests.webpage import Page, login, submit
+import io
+
+from engine import cases, materials, revisions
+from engine.models import Case
+from tests import helpers, material_files
+from tests.webpage import Page, apply_online, filled_form, login, submit
 
 MOBILE = "builder.contact.mobile"
 
@@ -77,3 +80,31 @@ def test_a_request_naming_only_materials_offers_no_application_fields(client, db
                       {"reply_note": "已重新上传盖章申请表", "all_supplied": True})
     assert response.status_code == 302, Page(response).html
     assert helpers.case(db, submitted.case_id).application == helpers.application(db, code)
+
+
+def test_a_supplement_replaces_exactly_the_material_it_names(client, db, users):
+    code = helpers.item_code(db, "construction_permit")
+    login(client, "haiyun")
+    receipt = apply_online(client, code, helpers.application(db, code))
+    case_id = int(receipt.headers["Location"].split("/")[-2])
+    with db.read() as session:
+        before = materials.current_choice(session, session.get(Case, case_id))
+    assert set(before) >= {"application_form", "contract"}
+    pre_review = helpers.only_open_task(db, case_id)
+    cases.complete(db, pre_review.id, users["clerk"], helpers.answer(db, pre_review, decision="supplement",
+                                                                     supplement_materials=["contract"],
+                                                                     opinion="施工合同未盖章"))
+    task = helpers.only_open_task(db, case_id)
+    page = Page(client.get(f"/my/tasks/{task.id}"))
+    assert [e.get("name") for e in page.all("name", "upload.")] == ["upload.contract"]
+    action, values = filled_form(client, f"/my/tasks/{task.id}", "task-form",
+                                 {"reply_note": "已上传盖章的施工合同", "all_supplied": True})
+    values.setlist("materials.contract", [])  # the unstamped contract is taken off, the stamped one uploaded
+    values.add("upload.contract", (io.BytesIO(material_files.pdf("stamped contract")), "施工合同（盖章）.pdf"))
+    response = client.post(action, data=values, content_type="multipart/form-data")
+    assert response.status_code == 302, Page(response).html
+    with db.read() as session:
+        after = materials.current_choice(session, session.get(Case, case_id))
+        new_files = materials.files_by_id(session, after["contract"])
+    assert [f.name for f in new_files.values()] == ["施工合同（盖章）.pdf"]
+    assert {k: v for k, v in after.items() if k != "contract"} == {k: v for k, v in before.items() if k != "contract"}

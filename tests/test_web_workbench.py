@@ -1,14 +1,16 @@
 """The workbench in the browser's terms: filtering the inbox, the done list, saved filters, substitutes,
 special procedures and extensions from a task page, and the head's extension decisions."""
+import io
 from datetime import timedelta
 
-from engine import cases, clock
+from engine import cases, clock, materials
 from engine.accounts import create_user
 from engine.models import Case
 from engine.permissions import CLERK
 from engine.status import CaseStatus
-from tests.webpage import Page, login, submit
+from tests.webpage import Page, filled_form, login, submit
 
+from . import material_files
 from .helpers import answer, application, case, documents, item_code, only_open_task, open_tasks, worker_for
 
 
@@ -212,3 +214,36 @@ def test_the_task_page_diagram_marks_the_open_and_finished_steps_for_those_who_m
     outsider = app.test_client()
     login(outsider, "land_clerk", "x" * 12)
     assert outsider.get(f"/workbench/tasks/{review.id}/diagram.json").status_code == 403
+
+
+def test_a_clerk_scans_materials_at_the_window_and_the_case_holds_them(client, db, users):
+    code = item_code(db, "construction_permit")
+    login(client, "clerk")
+    url = f"/workbench/walk-in/{code}"
+    person = {"on_behalf": {"applicant_name": "珠海斗门建工集团有限公司", "applicant_type": "法人",
+                            "applicant_id_number": "91440403MA54Q8K3XP"}}
+    action, values = filled_form(client, url, "walk-in-form", {**application(db, code), **person})
+    values.add("upload.contract", (io.BytesIO(material_files.pdf("contract")), "施工合同扫描件.pdf"))
+    response = client.post(action, data=values, content_type="multipart/form-data")
+    assert response.status_code == 302, Page(response).html
+    case_no = Page(client.get(response.headers["Location"])).text("case-no")
+    with db.read() as session:
+        registered = session.query(Case).filter_by(case_no=case_no).one()
+        held = {m.material_id: [f.name for f in m.files] for m in materials.case_materials(session, registered)
+                if m.files}
+    assert held == {"contract": ["施工合同扫描件.pdf"]}  # paper brought to the counter needs no scan
+
+
+def test_a_disguised_scan_is_refused_at_the_window_and_no_case_is_made(client, db, users):
+    code = item_code(db, "construction_permit")
+    login(client, "clerk")
+    url = f"/workbench/walk-in/{code}"
+    person = {"on_behalf": {"applicant_name": "珠海斗门建工集团有限公司", "applicant_type": "法人",
+                            "applicant_id_number": "91440403MA54Q8K3XP"}}
+    action, values = filled_form(client, url, "walk-in-form", {**application(db, code), **person})
+    values.add("upload.contract", (io.BytesIO(material_files.exe()), "施工合同.pdf"))
+    response = client.post(action, data=values, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert Page(response).find("error-materials-contract") is not None
+    with db.read() as session:
+        assert session.query(Case).count() == 0

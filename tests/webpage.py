@@ -147,11 +147,25 @@ def login(client, username: str, password: str = DEMO_PASSWORD):
     return client.post("/auth/login", data={"username": username, "password": password})
 
 
-def apply_online(client, code: str, data: dict | None = None):
-    """Fill the item's application form with `data`, go on to the review page and confirm there, as an
-    applicant does. Returns the confirmation's response (a redirect to the receipt when it worked), or
-    the form's own response when the form was refused."""
-    response = submit(client, f"/my/apply/{code}", "application-form", data)
+def send_application(client, code: str, data: dict | None = None, with_files: bool = True):
+    """Fill the item's application form with `data`, attach a small PDF to every material it asks for (unless
+    `with_files` is false) and press "next": the response goes to the review page when the form was right."""
+    import io
+
+    from tests import material_files
+
+    url = f"/my/apply/{code}"
+    action, values = filled_form(client, url, "application-form", data)
+    if with_files:
+        for upload in Page(client.get(url)).all("name", "upload."):
+            values.add(upload.get("name"), (io.BytesIO(material_files.pdf()), "材料.pdf"))
+    return client.post(action, data=values, content_type="multipart/form-data")
+
+
+def apply_online(client, code: str, data: dict | None = None, with_files: bool = True):
+    """`send_application`, then confirm on the review page, as an applicant does. Returns the confirmation's
+    response (a redirect to the receipt when it worked), or the form's own response when it was refused."""
+    response = send_application(client, code, data, with_files)
     if response.status_code != 302 or not response.headers["Location"].endswith("/review"):
         return response
     return submit(client, response.headers["Location"], "confirm-form")

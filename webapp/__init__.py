@@ -12,9 +12,9 @@ MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. Settings come from the environment (engine.config), `config` overrides them.
 
-    Keys read from `config`: DATABASE_URL, ONEWINDOW_DATA_DIR, SECRET_KEY, ONEWINDOW_PUBLIC_URL, TESTING,
-    WTF_CSRF_ENABLED and any other Flask setting. No tables are created and no scheduler is started here: the CLI and the
-    tests run migrations, and `onewindow serve` starts the scheduler.
+    Keys read from `config`: DATABASE_URL, ONEWINDOW_DATA_DIR, SECRET_KEY, ONEWINDOW_PUBLIC_URL,
+    ONEWINDOW_UPLOAD_DIR, TESTING, WTF_CSRF_ENABLED and any other Flask setting. No tables are created and no
+    scheduler is started here: the CLI and the tests run migrations, and `onewindow serve` starts the scheduler.
     """
     from engine.config import load_settings
     from engine.db import SQLITE_CONNECT_ARGS, Database, configure_engine
@@ -24,7 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     config = dict(config or {})
     settings = load_settings(data_dir=config.get("ONEWINDOW_DATA_DIR"), database_url=config.get("DATABASE_URL"),
-                             secret_key=config.get("SECRET_KEY"), public_url=config.get("ONEWINDOW_PUBLIC_URL"))
+                             secret_key=config.get("SECRET_KEY"), public_url=config.get("ONEWINDOW_PUBLIC_URL"),
+                             upload_dir=config.get("ONEWINDOW_UPLOAD_DIR"))
     app = Flask(__name__, instance_path=str(settings.data_dir))
     engine_options = ({"connect_args": SQLITE_CONNECT_ARGS} if settings.database_url.startswith("sqlite")
                       else {"pool_pre_ping": True, "pool_size": 10})
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         DATABASE_URL=settings.database_url,
         ONEWINDOW_DATA_DIR=str(settings.data_dir),
         ONEWINDOW_DOCUMENTS_DIR=str(settings.documents_dir),
+        ONEWINDOW_UPLOAD_DIR=str(settings.uploads_dir),
         ONEWINDOW_PUBLIC_URL=settings.public_url,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         SQLALCHEMY_ENGINE_OPTIONS=engine_options,
@@ -46,8 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
     )
-    app.config.update({k: v for k, v in config.items() if k not in ("DATABASE_URL", "ONEWINDOW_DATA_DIR",
-                                                                      "SECRET_KEY", "ONEWINDOW_PUBLIC_URL")})
+    settled = ("DATABASE_URL", "ONEWINDOW_DATA_DIR", "SECRET_KEY", "ONEWINDOW_PUBLIC_URL", "ONEWINDOW_UPLOAD_DIR")
+    app.config.update({k: v for k, v in config.items() if k not in settled})
     app.json.ensure_ascii = False
 
     db.init_app(app)
@@ -72,9 +74,10 @@ def _register_blueprints(app: Flask) -> None:
     from .applicant.blueprint import bp as applicant
     from .auth.blueprint import bp as auth
     from .documents.blueprint import bp as documents
+    from .materials.blueprint import bp as materials
     from .portal.blueprint import bp as portal
     from .supervision.blueprint import bp as supervision
     from .workbench.blueprint import bp as workbench
 
-    for blueprint in (portal, auth, applicant, workbench, documents, supervision, admin, api):
+    for blueprint in (portal, auth, applicant, materials, workbench, documents, supervision, admin, api):
         app.register_blueprint(blueprint)

@@ -23,7 +23,7 @@ ACTION_LABELS = {
     "workflow_fault": _l("流程运行出错"), "document_issued": _l("出具文书"), "document_revoked": _l("撤销文书"),
     "fees_charged": _l("核定收费"), "fee_paid": _l("登记缴费"), "tickets_settled": _l("拉票结算"),
     "fee_waived": _l("减免费用"), "extension_requested": _l("申请延期"), "extension_approved": _l("批准延期"),
-    "extension_refused": _l("不同意延期"),
+    "extension_refused": _l("不同意延期"), "materials_revised": _l("补正材料"),
 }
 
 

@@ -10,6 +10,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "img-src 'self' data:",
     "font-src 'self'",
     "object-src 'none'",
+    "frame-src 'self'",  # the clerk's task page shows a case's PDF materials in an <iframe>
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",

@@ -7,12 +7,13 @@ from .document import Document, DocumentCounter
 from .fee import FeeCharge
 from .feedback import Evaluation, Message, MessageDelivery
 from .item import Item, ItemVersion, ProcessSpec
+from .material import CaseMaterial, StoredFile
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
-           "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation", "Extension",
-           "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "Message", "MessageDelivery",
-           "ProcessSpec", "SavedFilter", "SpecialProcedure", "Substitution", "SupervisionCard", "Urge", "User",
-           "UserRole"]
+           "CaseMaterial", "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation",
+           "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "Message",
+           "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "StoredFile", "Substitution",
+           "SupervisionCard", "Urge", "User", "UserRole"]

@@ -13,10 +13,10 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from engine import cases, drafts, formdata, prefill
+from engine import cases, drafts, formdata, materials, prefill
 from engine.errors import InvalidInput, NotFound
 
-from .. import formrender
+from .. import formrender, materials_form
 from ..access import area_required, signed_in
 from ..extensions import db, engine_db
 from ..formrender.parse import parse
@@ -70,6 +70,17 @@ class ApplyForm:
             person_submission = formrender.Submission(wrapped, formdata.errors_for(self.behalf["schema"], wrapped))
         return submission, person_submission
 
+    def read_materials(self) -> tuple[dict, dict]:
+        """The files chosen per material, storing any posted with the form: (chosen, refused uploads)."""
+        found = materials_form.read_materials(request, self.user, self.version.guide)
+        db.session.rollback()  # end this request's read snapshot: the files were stored by their own transaction
+        return found
+
+    def check_materials(self, chosen: dict) -> dict:
+        """What is wrong with the chosen files (required ones missing, files not the applicant's)."""
+        _usable, problems = materials.check(db.session, self.version.guide, chosen, self.user, enforce_required=True)
+        return problems
+
     def fresh_data(self) -> dict:
         """A new form's values: the schema's defaults and what the platform knows of the applicant."""
         schema, ui = self.spec.get("schema") or {}, self.spec.get("ui") or {}
@@ -77,9 +88,11 @@ class ApplyForm:
             return prefill.defaults(schema)
         return prefill.prefill(db.session, self.user, schema, ui)
 
-    def render(self, submission=None, person=None, status: int = 200):
+    def render(self, submission=None, person=None, status: int = 200, chosen=None, material_errors=None):
         """The form page: as submitted (with its messages), else the open draft, else a fresh form."""
         draft = self.draft()
+        if chosen is None:
+            chosen = draft.materials if draft is not None else {}
         if submission is None:
             submission = formrender.Submission(draft.data if draft is not None else self.fresh_data())
             if self.behalf is not None and draft is not None and draft.on_behalf:
@@ -91,7 +104,8 @@ class ApplyForm:
                            else formrender.prepare(self.behalf))
         body = render_template("applicant/apply.html", item=self.version.item, guide=self.version.guide,
                                form=form, person_form=person_form, draft=draft,
-                               draft_state=drafts.state_of(draft) if draft else None)
+                               draft_state=drafts.state_of(draft) if draft else None,
+                               **materials_form.context(self.user, self.version.guide, chosen, material_errors))
         return body, status
 
 
@@ -102,14 +116,16 @@ def apply(code: str):
     if request.method == "GET":
         return form.render()
     data, person = form.parse(request.form)
-    drafts.save(engine_db(), form.user, code, data, on_behalf=person)
-    if request.form.get("action") == ACTION_SAVE:
+    chosen, refused = form.read_materials()
+    drafts.save(engine_db(), form.user, code, data, on_behalf=person, materials=chosen)
+    if request.form.get("action") == ACTION_SAVE and not refused:
         flash(_("草稿已保存。您可以稍后在“我的办件”的草稿中继续填写，换一台设备登录也可以。"), "success")
         return redirect(url_for(".apply", code=code))
     submission, person_submission = form.read(request.form)
-    if submission.ok and (person_submission is None or person_submission.ok):
+    problems = {**form.check_materials(chosen), **refused}
+    if submission.ok and (person_submission is None or person_submission.ok) and not problems:
         return redirect(url_for(".review", code=code))
-    return form.render(submission, person_submission, status=400)
+    return form.render(submission, person_submission, status=400, chosen=chosen, material_errors=problems)
 
 
 @area_required("applicant")
@@ -118,8 +134,9 @@ def autosave(code: str):
     version = _version_or_404(code)
     form = ApplyForm(version, signed_in())
     data, person = form.parse(request.form)
+    chosen, _refused = form.read_materials()  # the script uploads files on its own; none come with this
     try:
-        state = drafts.save(engine_db(), form.user, code, data, on_behalf=person)
+        state = drafts.save(engine_db(), form.user, code, data, on_behalf=person, materials=chosen)
     except InvalidInput as exc:
         return jsonify(error=exc.message), 400
     return jsonify(version=state.version, saved_at=state.updated_at.isoformat(), draft_id=state.id)
@@ -134,9 +151,11 @@ def review(code: str):
         flash(_("没有待核对的申请，请先填写申请表。"), "info")
         return redirect(url_for(".apply", code=code))
     submission, person = form.check(draft.data, draft.on_behalf)
-    if not submission.ok or (person is not None and not person.ok):
-        return form.render(submission, person, status=400)
+    problems = form.check_materials(draft.materials)
+    if not submission.ok or (person is not None and not person.ok) or problems:
+        return form.render(submission, person, status=400, material_errors=problems)
     return render_template("applicant/review.html", item=version.item, guide=version.guide,
+                           files=_chosen_files(version.guide, draft.materials),
                            rows=formrender.display(form.spec, draft.data),
                            person_rows=formrender.display(form.behalf, person.data) if person else None,
                            state=drafts.state_of(draft))
@@ -159,7 +178,8 @@ def confirm(code: str):
     if form.behalf is not None:
         extra = on_behalf.submit_arguments({on_behalf.PREFIX: (draft.on_behalf if draft else None) or {}}, user)
     try:
-        done = cases.submit(engine_db(), code, data, draft_id=int(draft_id), draft_digest=reviewed, **extra)
+        done = cases.submit(engine_db(), code, data, draft_id=int(draft_id), draft_digest=reviewed,
+                            enforce_required=True, **extra)
     except drafts.AlreadySubmitted as exc:
         flash(exc.message, "info")
         return redirect(url_for(".case", case_id=exc.case_id))
@@ -173,6 +193,13 @@ def confirm(code: str):
         return redirect(url_for(".apply", code=code))
     receipts.remember(session, done)
     return redirect(url_for(".receipt", case_id=done.case_id))
+
+
+def _chosen_files(guide: dict, chosen: dict) -> list[tuple[str, list[str]]]:
+    """(material name, names of its chosen files) for the review page, in the guide's order."""
+    rows = materials.files_by_id(db.session, [f for ids in chosen.values() for f in ids or []])
+    return [(m.get("name", m["id"]), [rows[f].name for f in chosen.get(m["id"]) or [] if f in rows])
+            for m in guide.get("materials") or [] if m.get("id") and chosen.get(m["id"])]
 
 
 @area_required("applicant")

@@ -12,7 +12,7 @@ from engine.i18n import _
 from engine.models import Case, HumanTask, Item
 from engine.permissions import may_register_walk_in
 
-from .. import formrender
+from .. import formrender, materials_form
 from ..access import area_required, signed_in
 from ..applicant import on_behalf
 from ..extensions import db, engine_db
@@ -47,23 +47,29 @@ def register(code: str):
     if request.method == "GET":
         return _render(version, spec, person_spec)
     submission, person = formrender.read(spec, request.form), formrender.read(person_spec, request.form)
-    if submission.ok and person.ok:
+    # Scanned materials are the clerk's uploads; paper brought to the counter needs none, so none is required.
+    chosen, refused = materials_form.read_materials(request, clerk, version.guide)
+    db.session.rollback()  # end this request's read snapshot: the files were stored by their own transaction
+    if submission.ok and person.ok and not refused:
         try:
             done = cases.submit(engine_db(), code, submission.data, None, channel="window", received_by=clerk,
-                                **on_behalf.person_arguments(person.data))
+                                materials=chosen, **on_behalf.person_arguments(person.data))
         except InvalidInput as exc:
-            submission.errors = {k: v for k, v in (exc.errors or {"": [exc.message]}).items()
-                                 if not k.startswith("applicant_")} or {"": [exc.message]}
-            person.errors = on_behalf.errors_for_person(exc.errors or {})
+            errors = exc.errors or {"": [exc.message]}
+            refused = {k: v for k, v in errors.items() if k.startswith("materials.")}
+            submission.errors = {k: v for k, v in errors.items()
+                                 if not k.startswith(("applicant_", "materials."))} or {"": [exc.message]}
+            person.errors = on_behalf.errors_for_person(errors)
         else:
             session[RECEIPT] = {"case_id": done.case_id, "query_code": done.query_code}
             return redirect(url_for(".walk_in_receipt", case_id=done.case_id))
-    return _render(version, spec, person_spec, submission, person), 400
+    return _render(version, spec, person_spec, submission, person, chosen, refused), 400
 
 
-def _render(version, spec, person_spec, submission=None, person=None):
+def _render(version, spec, person_spec, submission=None, person=None, chosen=None, refused=None):
     return render_template("workbench/walk_in.html", item=version.item, guide=version.guide,
-                           form=formrender.again(spec, submission), person_form=formrender.again(person_spec, person))
+                           form=formrender.again(spec, submission), person_form=formrender.again(person_spec, person),
+                           **materials_form.context(signed_in(), version.guide, chosen, refused))
 
 
 @area_required("workbench")

@@ -1,0 +1,1 @@
+"""Applicants' materials: uploads, the personal library, files of a case."""
