@@ -107,7 +107,21 @@ def _describe_item(item: Item, guide: dict, dept: Department) -> None:
     item.internal = bool(guide.get("internal"))
     words = [guide["name"], guide.get("short_name", ""), guide["code"], guide.get("basic_code", ""), dept.name,
              *guide.get("keywords", []), *guide.get("themes", [])]
-    item.search_text = " ".join(w for w in words if w)
+    words = [w for w in words if w]
+    item.search_text = " ".join(words + _pinyin_words(words[:3] + [dept.name]))
+
+
+def _pinyin_words(words: list[str]) -> list[str]:
+    """Full pinyin and initials of the name, short name and department, so that "jzgcsgxkz" or "jianzhu"
+    finds 建筑工程施工许可证 (a search box on a phone without a Chinese keyboard). Other characters are dropped."""
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for word in words:
+        full = lazy_pinyin(word, errors="ignore")
+        if full:
+            out += ["".join(full), "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="ignore"))]
+    return out
 
 
 def load_items(db: Database, root: str | Path, published_by: str | None = None) -> tuple[CheckReport, list[Deployed]]:

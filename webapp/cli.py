@@ -66,6 +66,9 @@ def demo(count: int) -> None:
 
     database = _database()
     accounts = demo_data.create_demo_users(database)
+    from engine.portal_seed import seed_demo_content
+
+    seed_demo_content(database)  # the portal's news, notices, policies and answered consultations
     made = demo_data.create_demo_cases(database, count) if count else 0
     click.echo(f"已创建 {made} 件演示办件。演示账号（密码均为 {demo_data.DEMO_PASSWORD}）：")
     for account in accounts:
