@@ -12,7 +12,7 @@ from . import organisation as runtime_organisation
 from .bundles import Bundle, CheckReport, Organisation, check_paths
 from .bundles.forms import FormStore
 from .db import Database
-from .models import Department, Group, Item, ItemVersion, ProcessSpec
+from .models import Department, Group, Item, ItemFacet, ItemVersion, ProcessSpec
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def deploy_bundle(db: Database, bundle: Bundle, published_by: str | None = None)
         existing = session.scalar(select(ItemVersion).where(ItemVersion.item_id == item.id,
                                                             ItemVersion.content_hash == bundle.content_hash))
         _describe_item(item, guide, dept)
+        _sync_facets(session, item, guide)
         if existing is not None:
             item.current_version = existing
             return Deployed(item.code, existing.version_no, False)
@@ -109,6 +110,22 @@ def _describe_item(item: Item, guide: dict, dept: Department) -> None:
              *guide.get("keywords", []), *guide.get("themes", [])]
     words = [w for w in words if w]
     item.search_text = " ".join(words + _pinyin_words(words[:3] + [dept.name]))
+
+
+# Audience as the portal says it (个人 / 法人) from the item's service objects (自然人 / 法人).
+AUDIENCES = {"自然人": "person", "法人": "company"}
+
+
+def _sync_facets(session: Session, item: Item, guide: dict) -> None:
+    """The item's browse facets (themes, audiences) as rows, replaced on every deploy."""
+    wanted = {("theme", t[:100]) for t in guide.get("themes", []) if t}
+    wanted |= {("audience", AUDIENCES[o]) for o in guide.get("service_objects", []) if o in AUDIENCES}
+    have = {(f.facet, f.value): f for f in session.scalars(select(ItemFacet).where(ItemFacet.item_id == item.id))}
+    for key, row in have.items():
+        if key not in wanted:
+            session.delete(row)
+    for facet, value in wanted - set(have):
+        session.add(ItemFacet(item_id=item.id, facet=facet, value=value))
 
 
 def _pinyin_words(words: list[str]) -> list[str]:

@@ -8,12 +8,12 @@ from .fee import FeeCharge
 from .feedback import Evaluation, Message, MessageDelivery
 from .item import Item, ItemVersion, ProcessSpec
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
-from .portal import Article, Inquiry
+from .portal import Article, Inquiry, ItemFacet
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
            "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation", "Extension",
-           "FeeCharge", "Group", "GroupMember", "HumanTask", "Inquiry", "Item", "ItemVersion", "Message", "MessageDelivery",
+           "FeeCharge", "Group", "GroupMember", "HumanTask", "Inquiry", "ItemFacet", "Item", "ItemVersion", "Message", "MessageDelivery",
            "ProcessSpec", "SavedFilter", "SpecialProcedure", "Substitution", "SupervisionCard", "Urge", "User",
            "UserRole"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -74,3 +74,17 @@ class Inquiry(Base):
         Index("ix_inquiry_public", "kind", "answered_at", "id", postgresql_where=text(PUBLIC_ANSWER),
               sqlite_where=text(PUBLIC_ANSWER)),
     )
+
+
+class ItemFacet(Base):
+    """What the catalogue is browsed by besides department and level: an item's themes (主题) and audiences
+    (自然人 / 法人), one row each, written when the item is deployed (engine.catalogue)."""
+
+    __tablename__ = "item_facet"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    facet: Mapped[str] = mapped_column(String(16))  # theme / audience
+    value: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (UniqueConstraint("item_id", "facet", "value", name="uq_item_facet"),
+                      Index("ix_item_facet_value", "facet", "value", "item_id"))

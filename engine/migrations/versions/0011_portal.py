@@ -62,6 +62,15 @@ def upgrade() -> None:
     op.create_index("ix_inquiry_status", "inquiry", ["kind", "status", "created_at"])
     op.create_index("ix_inquiry_public", "inquiry", ["kind", "answered_at", "id"],
                     postgresql_where=sa.text(PUBLIC_ANSWER), sqlite_where=sa.text(PUBLIC_ANSWER))
+    op.create_table(
+        "item_facet",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("item_id", sa.Integer(), sa.ForeignKey("item.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("facet", sa.String(16), nullable=False),
+        sa.Column("value", sa.String(100), nullable=False),
+        sa.UniqueConstraint("item_id", "facet", "value", name="uq_item_facet"),
+    )
+    op.create_index("ix_item_facet_value", "item_facet", ["facet", "value", "item_id"])
     op.create_index("ix_case_item", "case_file", ["item_id"])
     op.create_index("ix_case_concluded", "case_file", ["concluded_at", "id"],
                     postgresql_where=sa.text(CONCLUDED), sqlite_where=sa.text(CONCLUDED))
@@ -70,6 +79,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_case_concluded", "case_file")
     op.drop_index("ix_case_item", "case_file")
+    op.drop_index("ix_item_facet_value", "item_facet")
+    op.drop_table("item_facet")
     op.drop_index("ix_inquiry_public", "inquiry")
     op.drop_index("ix_inquiry_status", "inquiry")
     op.drop_index("ix_inquiry_department_id", "inquiry")
