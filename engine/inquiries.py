@@ -38,7 +38,7 @@ PAGE_SIZE = 10
 LIMITS = {"name": 50, "contact": 100, "subject": 100, "content": 2000, "answer": 4000}
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 REFERENCE_RE = re.compile(r"^(ZX|TS|JY)\d{6}[2-9A-HJ-NP-Z]{6}$")
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{9,11})$")  # mobile, or area code + landline (separators dropped)
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[A-Za-z]{2,20}$")
 
 
@@ -53,9 +53,9 @@ class AnswerPage:
 def contact_key(contact: str) -> str | None:
     """The contact as compared at lookup (phone digits, lower-case e-mail), or None when it is neither."""
     text = (contact or "").strip()
-    phone = re.sub(r"[\s()（）]", "", text)
-    if PHONE_RE.match(phone):
-        return phone.replace("-", "")
+    digits = re.sub(r"[\s()（）-]", "", text)
+    if PHONE_RE.match(digits):
+        return digits
     if EMAIL_RE.match(text):
         return text.lower()
     return None

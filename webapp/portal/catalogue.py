@@ -17,7 +17,8 @@ MAX_ARG_LENGTH = 100
 
 def home():
     filters, notices = _filters()
-    page = queries.catalogue(db.session, filters, page_arg())
+    size = int(current_app.config.get("PORTAL_PAGE_SIZE", queries.PAGE_SIZE))
+    page = queries.catalogue(db.session, filters, page_arg(), size)
     browsing = bool(filters.args())
     return render_template(
         "portal/home.html", catalogue=page, filters=filters, notices=notices, browsing=browsing, labels=labels,

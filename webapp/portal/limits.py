@@ -27,6 +27,8 @@ DEFAULTS = {"PORTAL_LOOKUP_LIMIT": "10 per minute", "PORTAL_LOOKUP_FAILURE_LIMIT
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("ONEWINDOW_RATELIMIT_STORAGE", "memory://"))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # Flask-Limiter would otherwise inherit `enabled` from the previous app it was bound to (tests build many).
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     limiter.init_app(app)
