@@ -153,6 +153,21 @@ def public_answers(session: Session, page: int = 1, size: int = PAGE_SIZE) -> An
     return AnswerPage(rows, page, max(1, -(-total // size)), total)
 
 
+def awaiting_answer(session: Session, staff: User, limit: int = 50) -> list[Inquiry]:
+    """Unanswered inquiries this person may answer, oldest first: their department's, or every department's
+    for supervisors and administrators (the rule is permissions.may_answer_inquiry)."""
+    from .permissions import ADMIN, SUPERVISOR
+
+    query = select(Inquiry).where(Inquiry.answered_at.is_(None), Inquiry.status.in_(("received", "investigating",
+                                                                                      "resolved")))
+    if not (staff.role_names & {SUPERVISOR, ADMIN}):
+        if staff.department_id is None:
+            return []
+        query = query.where(Inquiry.department_id == staff.department_id)
+    rows = session.scalars(query.order_by(Inquiry.created_at, Inquiry.id).limit(limit))
+    return [row for row in rows if may_answer_inquiry(staff, row.department_id)]
+
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 

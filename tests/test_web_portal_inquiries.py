@@ -120,3 +120,35 @@ def test_forged_lookup_parameters_are_answered_cleanly(client):
     for data in ({"reference": "x" * 10000, "contact": "y" * 10000}, {}, {"reference": "' OR 1=1 --"}):
         assert client.post("/inquiries/lookup", data=data).status_code == 404
     assert client.get("/inquiries?page=-3").status_code == 404
+
+
+def test_department_staff_answer_from_the_workbench_and_the_answer_is_published(client, db):
+    from tests.webpage import login
+
+    reference = ask(client, db)
+    login(client, "reviewer")  # 住建局: the department of the construction permit
+    page = Page(client.get("/workbench/inquiries"))
+    assert page.all("data-testid", f"inquiry-{reference}")
+    response = client.post(f"/workbench/inquiries/{reference}/answer", data={"answer": "请准备施工合同等材料。",
+                                                                            "public": "on"})
+    assert response.status_code == 302
+    assert Page(client.get("/inquiries")).all("data-testid", f"answer-{reference}")
+    assert not Page(client.get("/workbench/inquiries")).all("data-testid", f"inquiry-{reference}")
+
+
+def test_an_empty_answer_from_the_workbench_is_refused_with_a_message(client, db):
+    from tests.webpage import login
+
+    reference = ask(client, db)
+    login(client, "reviewer")
+    page = Page(client.post(f"/workbench/inquiries/{reference}/answer", data={"answer": " "}))
+    assert page.status == 400 and page.find("answer-error") is not None
+
+
+def test_staff_of_another_department_do_not_see_the_inquiry(client, db):
+    from tests.webpage import login
+
+    reference = ask(client, db)
+    login(client, "clerk")  # the centre's window, not 住建局
+    assert not Page(client.get("/workbench/inquiries")).all("data-testid", f"inquiry-{reference}")
+    assert client.post(f"/workbench/inquiries/{reference}/answer", data={"answer": "x"}).status_code == 403

@@ -23,7 +23,8 @@ def home():
     return render_template(
         "portal/home.html", catalogue=page, filters=filters, notices=notices, browsing=browsing, labels=labels,
         departments=queries.departments_with_items(db.session), themes=queries.themes(db.session),
-        popular=[] if browsing else queries.most_requested(db.session),
+        popular=[] if browsing else queries.most_requested(
+            db.session, max_age=float(current_app.config.get("PORTAL_POPULAR_CACHE_SECONDS", 300))),
         latest={} if browsing else content.latest(db.session, 5), kinds=content.KINDS)
 
 
