@@ -71,9 +71,38 @@ def upgrade() -> None:
         sa.UniqueConstraint("item_id", "facet", "value", name="uq_item_facet"),
     )
     op.create_index("ix_item_facet_value", "item_facet", ["facet", "value", "item_id"])
+    _backfill_items()
     op.create_index("ix_case_item", "case_file", ["item_id"])
     op.create_index("ix_case_concluded", "case_file", ["concluded_at", "id"],
                     postgresql_where=sa.text(CONCLUDED), sqlite_where=sa.text(CONCLUDED))
+
+
+def _backfill_items() -> None:
+    """Items deployed before this revision: their browse facets, and pinyin in their search text (a later
+    `onewindow load-items` rewrites both the same way)."""
+    from engine.catalogue import AUDIENCES, _pinyin_words
+
+    bind = op.get_bind()
+    item = sa.table("item", sa.column("id", sa.Integer), sa.column("name", sa.String),
+                    sa.column("search_text", sa.Text), sa.column("current_version_id", sa.Integer),
+                    sa.column("department_id", sa.Integer))
+    version = sa.table("item_version", sa.column("id", sa.Integer), sa.column("guide", sa.JSON))
+    department = sa.table("department", sa.column("id", sa.Integer), sa.column("name", sa.String))
+    facet = sa.table("item_facet", sa.column("item_id", sa.Integer), sa.column("facet", sa.String),
+                     sa.column("value", sa.String))
+    rows = bind.execute(sa.select(item.c.id, item.c.search_text, version.c.guide, department.c.name)
+                        .join(version, version.c.id == item.c.current_version_id)
+                        .join(department, department.c.id == item.c.department_id)).all()
+    for item_id, search_text, guide, dept_name in rows:
+        guide = guide if isinstance(guide, dict) else {}
+        values = {("theme", t[:100]) for t in guide.get("themes") or [] if isinstance(t, str) and t}
+        values |= {("audience", AUDIENCES[o]) for o in guide.get("service_objects") or [] if o in AUDIENCES}
+        if values:
+            bind.execute(facet.insert(), [{"item_id": item_id, "facet": f, "value": v} for f, v in sorted(values)])
+        words = [w for w in (guide.get("name"), guide.get("short_name"), dept_name) if isinstance(w, str) and w]
+        extra = " ".join(_pinyin_words(words))
+        if extra:
+            bind.execute(item.update().where(item.c.id == item_id).values(search_text=f"{search_text or ''} {extra}"))
 
 
 def downgrade() -> None:
