@@ -43,4 +43,7 @@ def kiosk_map():
             serves = [by_code[c].name for c in window.get("serves") or [] if c in by_code]
             windows.append({"number": window.get("number", ""), "name": window.get("name", ""), "hall": dept.name,
                             "area": window.get("area", ""), "serves": serves or [dept.name]})
-    return render_template("kiosk/map.html", windows=windows)
+    areas: dict[str, list[dict]] = {}
+    for window in windows:  # one block per floor / area, in the order the organisation lists them
+        areas.setdefault(window["area"], []).append(window)
+    return render_template("kiosk/map.html", windows=windows, areas=areas)
