@@ -5,6 +5,7 @@ page can print them as they are; nothing else about them is trusted either (leng
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import bleach
@@ -44,8 +45,6 @@ def sanitize(html: str) -> str:
 
 
 def _drop_script_content(html: str) -> str:
-    import re
-
     return re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", html, flags=re.IGNORECASE | re.DOTALL)
 
 

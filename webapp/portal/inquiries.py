@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from engine import inquiries
 from engine.errors import InvalidInput
 
-from ..extensions import db
+from ..extensions import db, engine_db
 from ..params import page_arg
 from . import queries
 
@@ -32,7 +32,7 @@ def submit_inquiry():
     values.update(kind=form.get("kind", "")[:20], item=form.get("item", "")[:64],
                   department=form.get("department", "")[:64])
     try:
-        reference = inquiries.submit(db_engine(), values["kind"], values["name"], values["contact"],
+        reference = inquiries.submit(engine_db(), values["kind"], values["name"], values["contact"],
                                      values["subject"], values["content"], values["item"] or None,
                                      values["department"] or None)
     except InvalidInput as exc:
@@ -62,8 +62,3 @@ def public_answers():
     page = inquiries.public_answers(db.session, page_arg())
     return render_template("portal/inquiry_answers.html", page=page)
 
-
-def db_engine():
-    from ..extensions import engine_db
-
-    return engine_db()

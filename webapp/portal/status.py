@@ -9,6 +9,7 @@ from engine import case_numbers, notices, public_status
 
 from .. import case_pages
 from ..extensions import db
+from . import queries
 
 MAX_CODE_LENGTH = 64
 
@@ -36,7 +37,7 @@ def _lookup(template: str):
     if not case_numbers.is_valid_case_no(case_no):
         message = _("办件编号格式不正确：应为17位，前16位为数字，最后一位为数字或字母X，请核对后重新输入。")
         return render_template(template, case_no=case_no, case=None, message=message), 400
-    case = case_by_number(case_no, query_code)
+    case = queries.case_by_number(db.session, case_no, query_code)
     if case is None:
         message = _("办件编号与查询码不匹配，未能查询到办件信息。请核对回执上的办件编号和查询码。")
         return render_template(template, case_no=case_no, case=None, message=message), 404
@@ -45,12 +46,6 @@ def _lookup(template: str):
                            next_action=public_status.next_action(db.session, case, steps),
                            supplement_items=lambda detail: case_pages.supplement_items(case, detail),
                            clock=case_pages.clock_view(db.session, case))
-
-
-def case_by_number(case_no: str, query_code: str):
-    from .queries import case_by_number as find
-
-    return find(db.session, case_no, query_code)
 
 
 def verify_document(code: str):
