@@ -1,9 +1,9 @@
 """What the public status lookup tells an applicant about their case: the statuses with the replies meant
 for them, and what they must do next.
 
-Only what is written for the applicant leaves here: the opinion of a status change the applicant is told
-about (the same statuses engine.messages writes to them: acceptance, supplement, refusal, special procedure,
-conclusion) and the fields and materials a supplement request names. Internal notes of reviewers stay in.
+Only what is written for the applicant leaves here: the opinion of a status change whose message to the
+applicant carries it as the reason (supplement, refusal, special procedure, conclusion; see engine.messages),
+the reason of an approved extension, and the fields and materials a supplement request names. Internal notes of reviewers stay in.
 Reads indexed rows only (`audit_event` by case, `fee_charge`), never the workflow.
 """
 from __future__ import annotations
@@ -16,19 +16,22 @@ from sqlalchemy.orm import Session
 
 from . import fees
 from .messages import BY_STATUS
-from .models import AuditEvent, Case, Department
+from .models import AuditEvent, Case, Department, Extension
 from .status import CaseStatus
 
-TOLD_STATUSES = frozenset(int(s) for s in BY_STATUS)
+# The statuses whose opinion the applicant's message carries as the reason (engine.messages writes a message
+# for every status in BY_STATUS; the acceptance's carries only the promised date, not the clerk's note).
+TOLD_STATUSES = frozenset(int(s) for s in BY_STATUS) - {int(CaseStatus.ACCEPTED)}
 
 
 @dataclass(frozen=True)
 class PublicStep:
     at: datetime
-    status: int
+    status: int | None                # None for an approved extension of the limit
     department: str
     reply: str = ""                   # the opinion written for the applicant, if any
     detail: dict = field(default_factory=dict)
+    extension_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ class NextAction:
 
 
 def timeline(session: Session, case: Case) -> list[PublicStep]:
-    """Submission and every status change, oldest first, with the replies the applicant is meant to read."""
+    """Submission, every status change and every approved extension (延期, with the reason the applicant is
+    told), oldest first, with the replies the applicant is meant to read."""
     events = session.execute(
         select(AuditEvent.created_at, AuditEvent.status, AuditEvent.department_code, AuditEvent.opinion,
                AuditEvent.detail)
@@ -57,7 +61,11 @@ def timeline(session: Session, case: Case) -> list[PublicStep]:
         told = status in TOLD_STATUSES
         steps.append(PublicStep(at, status, names.get(code, ""), (opinion or "") if told else "",
                                 _supplement_part(detail) if status == CaseStatus.SUPPLEMENT_REQUESTED else {}))
-    return steps
+    extensions = session.execute(select(Extension.decided_at, Extension.days, Extension.reason)
+                                 .where(Extension.case_id == case.id, Extension.state == "approved")).all()
+    department = case.department.name if extensions else ""
+    steps += [PublicStep(at, None, department, reason, extension_days=days) for at, days, reason in extensions]
+    return sorted(steps, key=lambda step: step.at)
 
 
 def _supplement_part(detail: dict | None) -> dict:

@@ -67,6 +67,7 @@ def test_an_accepted_case_shows_the_working_days_left_and_nothing_to_do(client, 
     cases.complete(db, task.id, users["clerk"], helpers.answer(db, task, decision="accept", opinion="内部备注"))
     page = Page(lookup(client, submitted))
     assert page.find("next-action").get("data-action") == "wait"
+    assert "内部备注" not in page.html  # the clerk's note on acceptance is not a reply to the applicant
     assert int(page.find("remaining-workdays").get("data-remaining")) > 0
 
 
@@ -177,3 +178,18 @@ def test_published_results_are_paged_newest_first(db, users):
         stamps = [r.concluded_at for r in page.results]
         assert stamps == sorted(stamps, reverse=True)
         assert session.get(Case, made[0].case_id).status in (11, 12, 13)
+
+
+def test_an_approved_extension_shows_in_the_timeline_with_its_reason(client, db, users):
+    from engine import extensions
+
+    submitted = submit_case(db, users)
+    task = helpers.only_open_task(db, submitted.case_id)
+    cases.complete(db, task.id, users["clerk"], helpers.answer(db, task, decision="accept"))
+    request = extensions.request(db, submitted.case_id, users["reviewer"], "需征求消防部门意见")
+    extensions.decide(db, request, users["head"], True, "同意")
+    page = Page(lookup(client, submitted))
+    shown = page.all("data-testid", "timeline-extension")
+    assert len(shown) == 1 and shown[0].get("data-days") == "10"
+    assert "需征求消防部门意见" in " ".join(shown[0].text.split())
+    assert "同意" not in " ".join(shown[0].text.split()).replace("需征求消防部门意见", "")
