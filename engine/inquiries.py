@@ -144,6 +144,27 @@ def answer(db: Database, staff: User, reference: str, text: str, public: bool = 
         return inquiry
 
 
+def advance(db: Database, staff: User, reference: str, status: str) -> Inquiry:
+    """Move an inquiry to a later stage of its kind (a complaint: investigating → resolved → replied →
+    archived; any: closing an answered one). Never backwards, never to a reply without an answer."""
+    with db.write() as session:
+        inquiry = session.scalar(select(Inquiry).where(Inquiry.reference == (reference or "").strip().upper())
+                                 .with_for_update())
+        if inquiry is None:
+            raise NotFound(_("没有该编号的咨询、投诉或建议。"))
+        if not may_answer_inquiry(staff, inquiry.department_id):
+            raise Forbidden(_("您不能办理该部门的咨询、投诉或建议。"))
+        stages = STATUSES[inquiry.kind]
+        if status not in stages or stages.index(status) <= stages.index(inquiry.status):
+            raise InvalidState(_("不能从“%(a)s”转为“%(b)s”。", a=status_label(inquiry.status),
+                                 b=status_label(status)))
+        if stages.index(status) >= stages.index(ANSWERED[inquiry.kind]) and inquiry.answer is None:
+            raise InvalidState(_("请先答复，再办结或归档。"))
+        inquiry.status, inquiry.updated_at = status, clock.now()
+        session.flush()
+        return inquiry
+
+
 def public_answers(session: Session, page: int = 1, size: int = PAGE_SIZE) -> AnswerPage:
     """Answered consultations the staff made public, newest answer first (a partial index serves it)."""
     where = (Inquiry.kind == CONSULTATION, Inquiry.is_public.is_(True), Inquiry.answered_at.is_not(None))

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import inquiries
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import Forbidden, InvalidInput, InvalidState
 from engine.models import Inquiry
 from tests import helpers
 from tests.webpage import Page, submit
@@ -152,3 +152,27 @@ def test_staff_of_another_department_do_not_see_the_inquiry(client, db):
     login(client, "clerk")  # the centre's window, not 住建局
     assert not Page(client.get("/workbench/inquiries")).all("data-testid", f"inquiry-{reference}")
     assert client.post(f"/workbench/inquiries/{reference}/answer", data={"answer": "x"}).status_code == 403
+
+
+def test_a_complaint_moves_through_its_stages_forward_only(client, db, users):
+    reference = ask(client, db, kind="complaint", subject="超期未办结", content="承诺5个工作日，已过10天。")
+    supervisor = users["supervisor"]
+    assert inquiries.advance(db, supervisor, reference, "investigating").status == "investigating"
+    assert inquiries.advance(db, supervisor, reference, "resolved").status == "resolved"
+    with pytest.raises(InvalidState):
+        inquiries.advance(db, supervisor, reference, "archived")  # not replied to yet
+    with pytest.raises(InvalidState):
+        inquiries.advance(db, supervisor, reference, "investigating")  # backwards
+    inquiries.answer(db, supervisor, reference, "已督促承办部门办结并致歉。")
+    assert inquiries.advance(db, supervisor, reference, "archived").status == "archived"
+    with pytest.raises(InvalidState):
+        inquiries.answer(db, supervisor, reference, "再次答复")
+    assert lookup(client, reference, FORM["contact"]).find("inquiry-status").get("data-status") == "archived"
+
+
+def test_an_answered_consultation_is_closed(client, db, users):
+    reference = ask(client, db)
+    with pytest.raises(InvalidState):
+        inquiries.advance(db, users["supervisor"], reference, "closed")
+    inquiries.answer(db, users["supervisor"], reference, "答复")
+    assert inquiries.advance(db, users["supervisor"], reference, "closed").status == "closed"
