@@ -249,3 +249,37 @@ def test_departments_for_browsing_are_those_with_published_items(client, db):
         codes = set(session.scalars(select(Department.code).join(Item, Item.department_id == Department.id)
                                     .where(Item.internal.is_(False))))
     assert set(options) == codes
+
+
+def test_load_items_copies_the_guide_files_a_bundle_ships_and_the_guide_links_them(tmp_path, database_url, db):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from webapp import create_app
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "processes", project / "processes")
+    shutil.copytree(ROOT / "forms", project / "forms")
+    guide = yaml.safe_load((ROOT / "processes" / "construction_permit.item.yaml").read_text("utf-8"))
+    material = next(m for m in guide["materials"] if m.get("blank_form"))
+    files = project / "processes" / "construction_permit.files"
+    files.mkdir()
+    (files / material["blank_form"]).write_bytes(b"blank form")
+    data = tmp_path / "data"
+    env = dict(os.environ, ONEWINDOW_DATA_DIR=str(data), DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", "from webapp.cli import main; main()", "load-items", str(project)],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (data / "guide-files" / guide["code"] / material["blank_form"]).read_bytes() == b"blank form"
+    assert material["sample"] in result.stdout  # named in the guide, not shipped: said so
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "ONEWINDOW_DATA_DIR": str(data),
+                      "SECRET_KEY": "t"})
+    try:
+        page = Page(app.test_client().get(f"/items/{guide['code']}"))
+        assert page.all("data-testid", f"download-{material['id']}-blank_form")
+        assert not page.all("data-testid", f"download-{material['id']}-sample")
+    finally:
+        app.extensions["onewindow"].dispose()
