@@ -176,3 +176,28 @@ def test_an_answered_consultation_is_closed(client, db, users):
         inquiries.advance(db, users["supervisor"], reference, "closed")
     inquiries.answer(db, users["supervisor"], reference, "答复")
     assert inquiries.advance(db, users["supervisor"], reference, "closed").status == "closed"
+
+
+def test_failed_lookups_of_one_reference_are_limited(app, client, db):
+    app.config["PORTAL_LOOKUP_FAILURE_LIMIT"] = "2 per 10 minutes"
+    reference = ask(client, db)
+    for n in range(2):
+        assert client.post("/inquiries/lookup", data={"reference": reference, "contact": f"1380000000{n}"},
+                           environ_base={"REMOTE_ADDR": f"10.1.0.{n}"}).status_code == 404
+    refused = client.post("/inquiries/lookup", data={"reference": reference, "contact": FORM["contact"]},
+                          environ_base={"REMOTE_ADDR": "10.1.0.9"})
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+
+
+def test_a_dead_rate_limit_store_does_not_take_lookups_down(database_url, tmp_path, db):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "ONEWINDOW_DATA_DIR": str(tmp_path / "d"),
+                      "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1"})  # nothing listens there
+    try:
+        client = app.test_client()
+        reference = ask(client, db)
+        assert lookup(client, reference, FORM["contact"]).find("inquiry-result") is not None
+    finally:
+        app.extensions["onewindow"].dispose()

@@ -32,7 +32,8 @@ bp.add_url_rule("/inquiries", "inquiry_answers", inq.public_answers)
 bp.add_url_rule("/inquiries/new", "inquiry_new", inq.new_inquiry, methods=["GET"])
 bp.add_url_rule("/inquiries/new", "inquiry_submit", limits.inquiries(inq.submit_inquiry), methods=["POST"])
 bp.add_url_rule("/inquiries/lookup", "inquiry_lookup_form", inq.lookup_form, methods=["GET"])
-bp.add_url_rule("/inquiries/lookup", "inquiry_lookup", limits.lookups(inq.lookup), methods=["POST"])
+bp.add_url_rule("/inquiries/lookup", "inquiry_lookup", limits.lookups(limits.failed_inquiry_lookups(inq.lookup)),
+                methods=["POST"])
 
 # Kiosk mode for the hall's touch screens.
 bp.add_url_rule("/kiosk/", "kiosk", k.kiosk_home)

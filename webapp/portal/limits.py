@@ -1,5 +1,6 @@
 """Rate limits of the public forms (Flask-Limiter): status lookups and inquiries, per IP address, and failed
-lookups per case number (so one number cannot be tried with many query codes from many addresses).
+lookups per case number or inquiry reference (so one number cannot be tried with many codes from many
+addresses).
 
 Storage: ONEWINDOW_RATELIMIT_STORAGE (default "memory://", one process; "redis://127.0.0.1:6379" shares the
 counts between processes and machines). App config overrides: RATELIMIT_ENABLED (tests turn it off or on),
@@ -29,6 +30,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     # Flask-Limiter would otherwise inherit `enabled` from the previous app it was bound to (tests build many).
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    # A shared store that is down (Redis restarting) must not take the lookups down: count in memory meanwhile.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     limiter.init_app(app)
@@ -42,10 +46,16 @@ def _case_number_key() -> str:
     return "case:" + request.form.get("case_no", "").strip().upper()[:32]
 
 
+def _reference_key() -> str:
+    return "inquiry:" + request.form.get("reference", "").strip().upper()[:20]
+
+
 # Decorators the blueprint applies to its views.
 lookups = limiter.limit(_config("PORTAL_LOOKUP_LIMIT"), methods=["POST"])
 failed_lookups = limiter.limit(_config("PORTAL_LOOKUP_FAILURE_LIMIT"), key_func=_case_number_key, methods=["POST"],
                                deduct_when=lambda response: response.status_code in (400, 404))
+failed_inquiry_lookups = limiter.limit(_config("PORTAL_LOOKUP_FAILURE_LIMIT"), key_func=_reference_key,
+                                       methods=["POST"], deduct_when=lambda response: response.status_code == 404)
 inquiries = limiter.limit(_config("PORTAL_INQUIRY_LIMIT"), methods=["POST"])
 
 
