@@ -12,7 +12,7 @@ from . import organisation as runtime_organisation
 from .bundles import Bundle, CheckReport, Organisation, check_paths
 from .bundles.forms import FormStore
 from .db import Database
-from .models import Department, Group, Item, ItemVersion, ProcessSpec
+from .models import Department, Group, Item, ItemFacet, ItemVersion, ProcessSpec
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def deploy_bundle(db: Database, bundle: Bundle, published_by: str | None = None)
         existing = session.scalar(select(ItemVersion).where(ItemVersion.item_id == item.id,
                                                             ItemVersion.content_hash == bundle.content_hash))
         _describe_item(item, guide, dept)
+        _sync_facets(session, item, guide)
         if existing is not None:
             item.current_version = existing
             return Deployed(item.code, existing.version_no, False)
@@ -107,7 +108,37 @@ def _describe_item(item: Item, guide: dict, dept: Department) -> None:
     item.internal = bool(guide.get("internal"))
     words = [guide["name"], guide.get("short_name", ""), guide["code"], guide.get("basic_code", ""), dept.name,
              *guide.get("keywords", []), *guide.get("themes", [])]
-    item.search_text = " ".join(w for w in words if w)
+    words = [w for w in words if w]
+    item.search_text = " ".join(words + _pinyin_words(words[:3] + [dept.name]))
+
+
+# Audience as the portal says it (个人 / 法人) from the item's service objects (自然人 / 法人).
+AUDIENCES = {"自然人": "person", "法人": "company"}
+
+
+def _sync_facets(session: Session, item: Item, guide: dict) -> None:
+    """The item's browse facets (themes, audiences) as rows, replaced on every deploy."""
+    wanted = {("theme", t[:100]) for t in guide.get("themes", []) if t}
+    wanted |= {("audience", AUDIENCES[o]) for o in guide.get("service_objects", []) if o in AUDIENCES}
+    have = {(f.facet, f.value): f for f in session.scalars(select(ItemFacet).where(ItemFacet.item_id == item.id))}
+    for key, row in have.items():
+        if key not in wanted:
+            session.delete(row)
+    for facet, value in wanted - set(have):
+        session.add(ItemFacet(item_id=item.id, facet=facet, value=value))
+
+
+def _pinyin_words(words: list[str]) -> list[str]:
+    """Full pinyin and initials of the name, short name and department, so that "jzgcsgxkz" or "jianzhu"
+    finds 建筑工程施工许可证 (a search box on a phone without a Chinese keyboard). Other characters are dropped."""
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for word in words:
+        full = lazy_pinyin(word, errors="ignore")
+        if full:
+            out += ["".join(full), "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="ignore"))]
+    return out
 
 
 def load_items(db: Database, root: str | Path, published_by: str | None = None) -> tuple[CheckReport, list[Deployed]]:

@@ -38,17 +38,5 @@ def is_credit_code(text: str) -> bool:
     return bool(_USCC_RE.match(text)) and credit_code_check(text[:17]) == text[17]
 
 
-def mask_id(text: str | None) -> str:
-    """Keep the first 3 and last 2 characters, for lists and public pages."""
-    if not text:
-        return ""
-    return text[:3] + "*" * max(len(text) - 5, 0) + text[-2:] if len(text) > 5 else "*" * len(text)
-
-
-def mask_name(name: str | None) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧**娜: result publication masks personal names."""
-    if not name:
-        return ""
-    if len(name) <= 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+# Masking lives in engine.masking (one module for what public pages may show); kept importable here.
+from .masking import mask_id, mask_name  # noqa: E402,F401

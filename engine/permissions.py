@@ -264,3 +264,24 @@ def may_evaluate(user: User | None, case: Case) -> bool:
 def may_follow_bad_reviews(user: User | None) -> bool:
     """Supervisors follow every bad review and its rectification (差评 100% 跟踪)."""
     return user is not None and user.is_active and bool(user.role_names & {SUPERVISOR, ADMIN})
+
+
+def may_publish_content(user: User | None, department_id: int | None = None) -> bool:
+    """Portal articles are published by content editors and administrators; a department administrator
+    only for their own department."""
+    if user is None or not user.is_active:
+        return False
+    if user.role_names & {CONTENT_EDITOR, ADMIN}:
+        return True
+    return DEPT_ADMIN in user.role_names and department_id is not None and user.department_id == department_id
+
+
+def may_answer_inquiry(user: User | None, department_id: int | None) -> bool:
+    """Consultations, complaints and suggestions are answered by the centre's supervisors and administrators,
+    and by the staff of the department they are addressed to (clerks, reviewers, heads, its administrator)."""
+    if user is None or not user.is_active or not (user.role_names & STAFF_ROLES):
+        return False
+    if user.role_names & {SUPERVISOR, ADMIN}:
+        return True
+    handlers = {CLERK, REVIEWER, SECTION_HEAD, DEPT_ADMIN, CONTENT_EDITOR}
+    return bool(user.role_names & handlers) and department_id is not None and user.department_id == department_id

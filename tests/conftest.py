@@ -46,6 +46,9 @@ def _build(url: str) -> None:
         report, _deployed = load_items(database, ROOT)
         assert report.ok, "\n".join(p.format() for p in report.problems)
         demo.create_demo_users(database)
+        from engine.portal_seed import seed_demo_content
+
+        seed_demo_content(database)
     finally:
         database.dispose()
 

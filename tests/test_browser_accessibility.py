@@ -49,15 +49,17 @@ def test_the_applicants_pages_pass_axe_and_fit_the_screen(chromium, live_server,
     context = chromium.new_context(locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     code = item_code(db, "business_license_change")
-    public = ["/", f"/items/{code}", "/status", "/auth/login"]
-    own = ["/my/", f"/my/apply/{code}", f"/my/cases/{concluded_case.case_id}"]
+    public = ["/", f"/items/{code}", "/status", "/results", "/news", "/inquiries", "/inquiries/new",
+              "/kiosk/", "/kiosk/map", "/auth/login", "/auth/register/individual", "/auth/register/company"]
+    own = ["/my/", f"/my/apply/{code}", f"/my/cases/{concluded_case.case_id}", "/my/messages", "/my/profile",
+           "/my/materials"]
     problems = {}
     for path in public:
-        page.goto(live_server + path)
+        assert page.goto(live_server + path).status == 200, path
         problems[path] = violations(page) + (["overflows the screen"] if overflows_horizontally(page) else [])
     sign_in(page, live_server, "zhangsan")
     for path in own:
-        page.goto(live_server + path)
+        assert page.goto(live_server + path).status == 200, path
         problems[path] = violations(page) + (["overflows the screen"] if overflows_horizontally(page) else [])
     context.close()
     assert {path: found for path, found in problems.items() if found} == {}

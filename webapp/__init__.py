@@ -62,6 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.extensions["onewindow"] = Database(db.engine)
 
     errors.register(app)
+    from .portal import limits
+
+    limits.init_app(app)  # rate limits of the public forms (Flask-Limiter)
     security.register(app)
     templating.register(app)
     _register_blueprints(app)

@@ -56,6 +56,19 @@ def load_items_command(directory: str | None) -> None:
         _fail("事项包有错误，未发布任何事项。")
     for d in deployed:
         click.echo(f"{d.item_code}  第 {d.version_no} 版  {'新发布' if d.created else '内容未变'}")
+    _install_guide_files(report.bundles, directory or PROJECT_ROOT)
+
+
+def _install_guide_files(bundles, root) -> None:
+    """The blank forms and samples the guides name, copied where the portal serves them (engine.guide_files)."""
+    from engine import guide_files
+
+    data_dir = load_settings().data_dir
+    for bundle in bundles:
+        copied, missing = guide_files.install(root, data_dir, bundle.stem, bundle.item["code"], bundle.item)
+        if missing:
+            click.echo(f"{bundle.item['code']}  提示：processes/{bundle.stem}.files/ 中没有 "
+                       f"{'、'.join(missing)}，办事指南不提供这些文件的下载")
 
 
 @main.command(help="创建演示账号和演示办件。")
@@ -66,6 +79,9 @@ def demo(count: int) -> None:
 
     database = _database()
     accounts = demo_data.create_demo_users(database)
+    from engine.portal_seed import seed_demo_content
+
+    seed_demo_content(database)  # the portal's news, notices, policies and answered consultations
     made = demo_data.create_demo_cases(database, count) if count else 0
     click.echo(f"已创建 {made} 件演示办件。演示账号（密码均为 {demo_data.DEMO_PASSWORD}）：")
     for account in accounts:

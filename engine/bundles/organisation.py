@@ -18,7 +18,11 @@ _DEPARTMENT = {
         "code": {"type": "string", "pattern": "^[A-Za-z0-9_-]{2,64}$"},
         "name": {"type": "string", "minLength": 2},
         "level": {"enum": _LEVELS},
-        "windows": {"type": "array", "items": {"type": "string"}},
+        # A window: its name, or {number, name, area, serves: [department codes]} for the hall's window map.
+        "windows": {"type": "array", "items": {"anyOf": [{"type": "string"}, {
+            "type": "object", "required": ["name"], "additionalProperties": False,
+            "properties": {"number": {"type": "string"}, "name": {"type": "string"}, "area": {"type": "string"},
+                           "serves": {"type": "array", "items": {"type": "string"}}}}]}},
         "children": {"type": "array", "items": {"$ref": "#/$defs/department"}},
     },
 }

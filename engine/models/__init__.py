@@ -9,11 +9,12 @@ from .feedback import Evaluation, Message, MessageDelivery
 from .item import Item, ItemVersion, ProcessSpec
 from .material import CaseMaterial, StoredFile
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
+from .portal import Article, Inquiry, ItemFacet
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 from .supervision import SupervisionCard, Urge
 
-__all__ = ["ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
-           "CaseMaterial", "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation",
-           "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "Message",
-           "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "StoredFile", "Substitution",
-           "SupervisionCard", "Urge", "User", "UserRole"]
+__all__ = ["ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base", "CalendarDay",
+           "Case", "CaseMaterial", "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter",
+           "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask", "Inquiry", "Item",
+           "ItemFacet", "ItemVersion", "Message", "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure",
+           "StoredFile", "Substitution", "SupervisionCard", "Urge", "User", "UserRole"]

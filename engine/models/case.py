@@ -13,6 +13,8 @@ from .organisation import Department, User
 # Cases still being handled that have a promised deadline: the desk's case deadlines. The status list is
 # engine.status.FINAL, written out because a partial index's predicate must appear verbatim in the query.
 OPEN_CASE_DUE = "promised_due_at IS NOT NULL AND status NOT IN (2, 4, 5, 11, 12, 13, 14, 15)"
+# Concluded cases (11/12/13), newest first: the portal's result publication (办理结果公示).
+CONCLUDED = "status IN (11, 12, 13)"
 
 
 class Case(Base):
@@ -65,6 +67,10 @@ class Case(Base):
         Index("ix_case_warning", "warning_level", "status"),
         Index("ix_case_open_due", "promised_due_at", postgresql_where=text(OPEN_CASE_DUE),
               sqlite_where=text(OPEN_CASE_DUE)),
+        # The portal's most-requested items: one GROUP BY item_id read from this index alone.
+        Index("ix_case_item", "item_id"),
+        Index("ix_case_concluded", "concluded_at", "id", postgresql_where=text(CONCLUDED),
+              sqlite_where=text(CONCLUDED)),
     )
 
 

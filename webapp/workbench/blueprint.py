@@ -5,6 +5,7 @@ from ..access import area_required
 from . import controllers as c
 from . import fees as f
 from . import handling as h
+from . import inquiries as q
 from . import walk_in as w
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
@@ -52,3 +53,7 @@ bp.add_url_rule("/tickets/settle", "settle_tickets", f.settle_tickets, methods=[
 
 # The fee section of a case, included by the workbench task page and the applicant's case page.
 bp.add_app_template_global(f.case_fees, "case_fees")
+# Answering the public's consultations, complaints and suggestions (engine.inquiries; the portal takes them in).
+bp.add_url_rule("/inquiries", "inquiries", area_required("workbench")(q.inquiry_list))
+bp.add_url_rule("/inquiries/<reference>/answer", "answer_inquiry", area_required("workbench")(q.answer_inquiry),
+                methods=["POST"])

@@ -1,31 +1,17 @@
-"""Public pages: anyone may read the catalogue and guides and look a case up with its query code."""
+"""The status lookup (办件查询) by case number and query code, on the portal and the hall's kiosk, and the
+public verification of a document. Rate-limited in blueprint.py (limits.py)."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 
-from engine import case_numbers, notices
+from engine import case_numbers, notices, public_status
 
 from .. import case_pages
 from ..extensions import db
-from . import labels, queries
+from . import queries
 
 MAX_CODE_LENGTH = 64
-
-
-def home():
-    keywords = request.args.get("q", "").strip()[:100]
-    groups = queries.catalogue(db.session, keywords)
-    return render_template("portal/home.html", groups=groups, keywords=keywords,
-                           count=sum(len(items) for _dept, items in groups), labels=labels)
-
-
-def item_guide(code: str):
-    version = queries.published_version(db.session, code) if len(code) <= MAX_CODE_LENGTH else None
-    if version is None:
-        abort(404)
-    return render_template("portal/item.html", item=version.item, version=version, guide=version.guide,
-                           labels=labels)
 
 
 def status_form():
@@ -33,18 +19,32 @@ def status_form():
 
 
 def status_lookup():
+    return _lookup("portal/status.html")
+
+
+def kiosk_status_form():
+    return render_template("kiosk/status.html", case_no="", case=None, message=None)
+
+
+def kiosk_status_lookup():
+    return _lookup("kiosk/status.html")
+
+
+def _lookup(template: str):
     """Look a case up by number and query code. A wrong code and an unknown number read the same."""
     case_no = request.form.get("case_no", "").strip().upper()[:32]
     query_code = request.form.get("query_code", "").strip().upper()[:32]
     if not case_numbers.is_valid_case_no(case_no):
         message = _("办件编号格式不正确：应为17位，前16位为数字，最后一位为数字或字母X，请核对后重新输入。")
-        return render_template("portal/status.html", case_no=case_no, case=None, message=message), 400
+        return render_template(template, case_no=case_no, case=None, message=message), 400
     case = queries.case_by_number(db.session, case_no, query_code)
     if case is None:
         message = _("办件编号与查询码不匹配，未能查询到办件信息。请核对回执上的办件编号和查询码。")
-        return render_template("portal/status.html", case_no=case_no, case=None, message=message), 404
-    return render_template("portal/status.html", case_no=case_no, case=case, message=None,
-                           timeline=case_pages.status_timeline(db.session, case),
+        return render_template(template, case_no=case_no, case=None, message=message), 404
+    steps = public_status.timeline(db.session, case)
+    return render_template(template, case_no=case_no, case=case, message=None, steps=steps,
+                           next_action=public_status.next_action(db.session, case, steps),
+                           supplement_items=lambda detail: case_pages.supplement_items(case, detail),
                            clock=case_pages.clock_view(db.session, case))
 
 
