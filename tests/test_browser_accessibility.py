@@ -12,6 +12,16 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 375, "height": 812}
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# The main pages, photographed for docs/screenshots/ while they are checked.
+SCREENSHOTS = {"/": "portal-home", "/items/{code}": "portal-guide", "/results": "portal-results",
+               "/kiosk/": "portal-kiosk", "/auth/register/company": "account-register", "/my/": "applicant-my-cases",
+               "/my/messages": "applicant-messages", "/my/materials": "applicant-materials"}
+
+
+def shoot(page, name: str, phone: bool) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}{'-phone' if phone else ''}.png"), full_page=not phone)
 
 
 def violations(page) -> list[str]:
@@ -54,13 +64,14 @@ def test_the_applicants_pages_pass_axe_and_fit_the_screen(chromium, live_server,
     own = ["/my/", f"/my/apply/{code}", f"/my/cases/{concluded_case.case_id}", "/my/messages", "/my/profile",
            "/my/materials"]
     problems = {}
-    for path in public:
+    for path in public + own:
+        if path == own[0]:
+            sign_in(page, live_server, "zhangsan")
         assert page.goto(live_server + path).status == 200, path
         problems[path] = violations(page) + (["overflows the screen"] if overflows_horizontally(page) else [])
-    sign_in(page, live_server, "zhangsan")
-    for path in own:
-        assert page.goto(live_server + path).status == 200, path
-        problems[path] = violations(page) + (["overflows the screen"] if overflows_horizontally(page) else [])
+        shot = SCREENSHOTS.get(path.replace(code, "{code}"))
+        if shot:
+            shoot(page, shot, phone=viewport is PHONE)
     context.close()
     assert {path: found for path, found in problems.items() if found} == {}
 
