@@ -2,6 +2,8 @@
 department, theme, audience and level, the most requested items, and every guide field of an item."""
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -262,9 +264,9 @@ def test_load_items_copies_the_guide_files_a_bundle_ships_and_the_guide_links_th
     project = tmp_path / "project"
     shutil.copytree(ROOT / "processes", project / "processes")
     shutil.copytree(ROOT / "forms", project / "forms")
-    guide = yaml.safe_load((ROOT / "processes" / "construction_permit.item.yaml").read_text("utf-8"))
+    guide = yaml.safe_load((ROOT / "processes" / "real_estate_transfer.item.yaml").read_text("utf-8"))
     material = next(m for m in guide["materials"] if m.get("blank_form"))
-    files = project / "processes" / "construction_permit.files"
+    files = project / "processes" / "real_estate_transfer.files"
     files.mkdir()
     (files / material["blank_form"]).write_bytes(b"blank form")
     data = tmp_path / "data"
@@ -281,5 +283,30 @@ def test_load_items_copies_the_guide_files_a_bundle_ships_and_the_guide_links_th
         page = Page(app.test_client().get(f"/items/{guide['code']}"))
         assert page.all("data-testid", f"download-{material['id']}-blank_form")
         assert not page.all("data-testid", f"download-{material['id']}-sample")
+    finally:
+        app.extensions["onewindow"].dispose()
+
+
+def test_the_construction_permits_shipped_blank_form_and_sample_download_from_its_guide(tmp_path, database_url):
+    import subprocess
+    import sys
+
+    from webapp import create_app
+
+    guide = yaml.safe_load((ROOT / "processes" / "construction_permit.item.yaml").read_text("utf-8"))
+    data = tmp_path / "data"
+    env = dict(os.environ, ONEWINDOW_DATA_DIR=str(data), DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", "from webapp.cli import main; main()", "load-items"],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "ONEWINDOW_DATA_DIR": str(data),
+                      "SECRET_KEY": "t"})
+    try:
+        client = app.test_client()
+        page = Page(client.get(f"/items/{guide['code']}"))
+        for which in ("blank_form", "sample"):
+            [link] = page.all("data-testid", f"download-application_form-{which}")
+            response = client.get(link.get("href"))
+            assert response.status_code == 200 and response.data.startswith(b"%PDF")
     finally:
         app.extensions["onewindow"].dispose()
