@@ -3,6 +3,7 @@ from .application import ApplicationDraft, ApplicationRevision
 from .audit import AuditEvent, AuditHead
 from .base import Base
 from .case import Case, CaseTimer, CaseWorkflow, HumanTask
+from .definition import ItemDraft
 from .document import Document, DocumentCounter
 from .fee import FeeCharge
 from .feedback import Evaluation, Message, MessageDelivery
@@ -13,6 +14,6 @@ from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
            "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation", "Extension",
-           "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "Message", "MessageDelivery",
+           "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemDraft", "ItemVersion", "Message", "MessageDelivery",
            "ProcessSpec", "SavedFilter", "SpecialProcedure", "Substitution", "SupervisionCard", "Urge", "User",
            "UserRole"]

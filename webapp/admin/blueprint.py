@@ -1,8 +1,30 @@
-"""Every URL of administration."""
+"""Every URL of administration: items and their versions, drafts and the modeler, calendar, people."""
 from flask import Blueprint
 
-from . import controllers as c
+from . import drafts as d
+from . import items as i
+from . import modeler as m
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-bp.add_url_rule("/", "items", c.items)
+# Items and their published versions.
+bp.add_url_rule("/", "items", i.items)
+bp.add_url_rule("/items/<code>", "item", i.item)
+bp.add_url_rule("/items/<code>/retire", "retire", i.retire, methods=["POST"])
+bp.add_url_rule("/items/<code>/reinstate", "reinstate", i.reinstate, methods=["POST"])
+bp.add_url_rule("/items/<code>/compare", "compare", i.compare)
+
+# The draft bundle: guide and forms, live check, publishing.
+bp.add_url_rule("/items/<code>/draft/start", "start_draft", d.start, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft", "draft", d.edit)
+bp.add_url_rule("/items/<code>/draft/save", "save_draft", d.save, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft/check", "check_draft", d.check, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft/publish", "publish_draft", d.publish, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft/discard", "discard_draft", d.discard, methods=["POST"])
+
+# The process modeler on the draft's diagram.
+bp.add_url_rule("/items/<code>/modeler", "modeler", m.modeler)
+bp.add_url_rule("/items/<code>/draft/diagram", "save_diagram", m.save_diagram, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft/diagram.bpmn", "export_diagram", m.export_diagram)
+bp.add_url_rule("/items/<code>/draft/diagram/import", "import_diagram", m.import_diagram, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft/element", "element_settings", m.element_settings, methods=["POST"])
