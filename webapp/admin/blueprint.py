@@ -1,6 +1,7 @@
 """Every URL of administration: items and their versions, drafts and the modeler, calendar, people."""
 from flask import Blueprint
 
+from . import calendar as cal
 from . import drafts as d
 from . import items as i
 from . import modeler as m
@@ -28,3 +29,7 @@ bp.add_url_rule("/items/<code>/draft/diagram", "save_diagram", m.save_diagram, m
 bp.add_url_rule("/items/<code>/draft/diagram.bpmn", "export_diagram", m.export_diagram)
 bp.add_url_rule("/items/<code>/draft/diagram/import", "import_diagram", m.import_diagram, methods=["POST"])
 bp.add_url_rule("/items/<code>/draft/element", "element_settings", m.element_settings, methods=["POST"])
+
+# The working-day calendar (system administrators).
+bp.add_url_rule("/calendar", "calendar", cal.calendar)
+bp.add_url_rule("/calendar/days", "set_calendar_day", cal.set_day, methods=["POST"])

@@ -1,0 +1,81 @@
+"""Administrators editing the working-day calendar, and the due dates of running cases that follow it.
+
+A changed holiday or make-up workday moves the promised and statutory due dates of every open case whose
+limit runs over that day. `recompute_due_dates` computes them again from acceptance under the new
+calendar (engine.case_clock.limits_from), adds back the working days the case was paused and the approved
+extensions, and lets `progress.reclock` move warning levels and wake-ups. Cases are taken in batches, one
+transaction each, so a long recomputation never holds every case at once.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from . import audit, calendar_store, case_clock, clock, progress, versions
+from .db import Database
+from .errors import InvalidInput
+from .i18n import _
+from .models import CalendarDay, Case, Extension
+from .status import FINAL
+
+BATCH = 200
+
+
+def overrides_of_year(db: Database, year: int) -> list[CalendarDay]:
+    """The administrators' overrides of one year, by date."""
+    with db.read() as session:
+        return list(session.scalars(select(CalendarDay).where(CalendarDay.day.like(f"{year:04d}-%"))
+                                    .order_by(CalendarDay.day)))
+
+
+def set_override(db: Database, actor, day: date, is_workday: bool | None, note: str = "") -> None:
+    """Declare `day` a working day (make-up workday, 调休上班) or a day off (holiday); None removes the
+    override and the base calendar applies again. Audit `calendar_day`."""
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise InvalidInput(_("说明过长（最多 200 字）"), {"note": [_("说明过长（最多 200 字）")]})
+    with db.write() as session:
+        row = session.get(CalendarDay, day.isoformat())
+        if is_workday is None:
+            if row is not None:
+                session.delete(row)
+        else:
+            if row is None:
+                row = CalendarDay(day=day.isoformat())
+                session.add(row)
+            row.is_workday, row.note, row.updated_at = is_workday, note or None, clock.now()
+        audit.record(session, "calendar_day", actor=actor,
+                     detail={"day": day.isoformat(), "is_workday": is_workday, "note": note})
+    calendar_store.forget()
+
+
+def recompute_due_dates(db: Database, actor=None, batch: int = BATCH) -> int:
+    """Recompute the due dates of every open accepted case under the current calendar; returns how many
+    changed. Audit `calendar_recomputed` with the count."""
+    calendar_store.forget()
+    changed, after = 0, 0
+    while True:
+        with db.write() as session:
+            calendar = calendar_store.calendar_for(session)
+            cases = list(session.scalars(
+                select(Case).where(Case.id > after, Case.accepted_at.is_not(None), Case.status.not_in(FINAL))
+                .order_by(Case.id).limit(batch)))
+            if not cases:
+                audit.record(session, "calendar_recomputed", actor=actor, detail={"cases": changed})
+                return changed
+            extended = dict(session.execute(
+                select(Extension.case_id, func.sum(Extension.days)).where(
+                    Extension.case_id.in_([c.id for c in cases]), Extension.state == "approved")
+                .group_by(Extension.case_id)).all())
+            for case in cases:
+                after = case.id
+                guide = versions.content(session, case.item_version_id).guide
+                statutory, promised = case_clock.limits_from(case, guide, calendar, case.accepted_at)
+                moved = (case.paused_workdays or 0) + int(extended.get(case.id) or 0)
+                if moved:
+                    statutory, promised = calendar.extend(statutory, moved), calendar.extend(promised, moved)
+                if (statutory, promised) != (case.statutory_due_at, case.promised_due_at):
+                    case.statutory_due_at, case.promised_due_at = statutory, promised
+                    progress.reclock(session, case, calendar, actor)
+                    changed += 1

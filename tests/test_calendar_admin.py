@@ -1,0 +1,75 @@
+"""Administrators edit the working-day calendar; running cases' due dates follow."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from engine import calendar_admin, calendar_store, cases, clock
+from engine.models import AuditEvent
+from tests import helpers
+from tests.webpage import Page, login
+
+
+def accepted_case(db, users) -> int:
+    code = helpers.item_code(db, "construction_permit")
+    submitted = cases.submit(db, code, helpers.application(db, code), users["zhangsan"])
+    task = helpers.only_open_task(db, submitted.case_id)
+    cases.complete(db, task.id, users["clerk"], helpers.answer(db, task))
+    assert helpers.case(db, submitted.case_id).accepted_at is not None
+    return submitted.case_id
+
+
+def a_workday_before(db, due) -> date:
+    """A working day strictly between tomorrow and the case's last day."""
+    with db.read() as session:
+        calendar = calendar_store.calendar_for(session)
+    day = clock.local_now().date() + timedelta(days=2)
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    assert day < due.astimezone(clock.TZ).date()
+    return day
+
+
+def test_a_new_holiday_moves_the_due_dates_of_running_cases_one_working_day_later(db, users):
+    case_id = accepted_case(db, users)
+    before = helpers.case(db, case_id)
+    holiday = a_workday_before(db, before.promised_due_at)
+    calendar_admin.set_override(db, users["admin"], holiday, False, "临时放假")
+    assert calendar_admin.recompute_due_dates(db, users["admin"], batch=1) == 1
+    after = helpers.case(db, case_id)
+    with db.read() as session:
+        calendar = calendar_store.calendar_for(session)
+    assert after.promised_due_at == calendar.extend(before.promised_due_at, 1)
+    assert after.statutory_due_at == calendar.extend(before.statutory_due_at, 1)
+    # Removing the holiday again gives the original dates back.
+    calendar_admin.set_override(db, users["admin"], holiday, None)
+    calendar_admin.recompute_due_dates(db, users["admin"])
+    assert helpers.case(db, case_id).promised_due_at == before.promised_due_at
+    assert helpers.case(db, case_id).statutory_due_at == before.statutory_due_at
+
+
+def test_recomputing_an_unchanged_calendar_changes_nothing_and_is_audited(db, users):
+    accepted_case(db, users)
+    assert calendar_admin.recompute_due_dates(db, users["admin"]) == 0
+    with db.read() as session:
+        from sqlalchemy import select
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "calendar_recomputed")).all()[-1]
+    assert event.detail == {"cases": 0} and event.actor_id == users["admin"].id
+
+
+def test_the_calendar_page_saves_a_make_up_workday_and_warns_about_recomputation(client, db, users):
+    login(client, "admin")
+    page = Page(client.get("/admin/calendar?year=2027"))
+    assert page.find("recompute-warning") is not None
+    response = client.post("/admin/calendar/days", data={"day": "2027-02-07", "kind": "workday", "note": "春节调休"})
+    assert response.status_code == 302
+    assert Page(client.get("/admin/calendar?year=2027")).all("data-testid", "override-2027-02-07")
+    assert client.post("/admin/calendar/days", data={"day": "not a date", "kind": "workday"}).status_code == 400
+
+
+@pytest.mark.parametrize("username", ["analyst", "deptadmin", "clerk", "zhangsan"])
+def test_only_system_administrators_edit_the_calendar(client, username):
+    login(client, username)
+    assert client.get("/admin/calendar").status_code == 403
+    assert client.post("/admin/calendar/days", data={"day": "2027-02-07", "kind": "workday"}).status_code == 403
