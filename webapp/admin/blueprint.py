@@ -5,6 +5,7 @@ from . import calendar as cal
 from . import drafts as d
 from . import items as i
 from . import modeler as m
+from . import people as p
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -33,3 +34,10 @@ bp.add_url_rule("/items/<code>/draft/element", "element_settings", m.element_set
 # The working-day calendar (system administrators).
 bp.add_url_rule("/calendar", "calendar", cal.calendar)
 bp.add_url_rule("/calendar/days", "set_calendar_day", cal.set_day, methods=["POST"])
+
+# Departments and people (administrators; a department administrator for their own staff).
+bp.add_url_rule("/people", "people", p.index)
+bp.add_url_rule("/people/new", "create_person", p.create, methods=["POST"])
+bp.add_url_rule("/people/<int:user_id>", "person", p.person)
+bp.add_url_rule("/people/<int:user_id>", "update_person", p.update_person, methods=["POST"])
+bp.add_url_rule("/departments", "save_department", p.save_department, methods=["POST"])

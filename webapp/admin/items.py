@@ -9,7 +9,8 @@ from sqlalchemy.orm import contains_eager, load_only
 from engine import definition
 from engine.errors import InvalidInput
 from engine.models import Department, Item, ItemDraft, ItemVersion, User
-from engine.permissions import DEFINITION_ROLES, may_define_item, may_define_items
+from engine.permissions import (DEFINITION_ROLES, may_define_item, may_define_items, may_edit_calendar,
+                                may_manage_people)
 from engine.version_diff import compare as compare_versions
 
 from ..access import area_required, permission_required, signed_in
@@ -32,7 +33,8 @@ def items():
                                       .order_by(ItemVersion.item_id, ItemVersion.version_no.desc())):
         versions.setdefault(version.item_id, []).append(version)
     return render_template("admin/items.html", items=all_items, versions=versions,
-                           may_define=may_define_items(user))
+                           may_define=may_define_items(user), may_edit_calendar=may_edit_calendar(user),
+                           may_manage_people=may_manage_people(user))
 
 
 def _item(code: str) -> Item:
