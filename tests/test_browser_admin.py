@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from engine import cases
+from engine import cases, definition
 from engine.models import Item, ItemVersion
 
 from .helpers import application, case, item_code
@@ -27,18 +27,28 @@ def test_an_analyst_models_saves_and_publishes_and_an_applicant_applies_to_the_n
     _login(page, live_server, "analyst")
     page.goto(f"{live_server}/admin/items/{code}")
     page.click("#start-draft")
+    # Someone left the draft with a wrong case step on the window's task.
+    xml = definition.draft_of(db, users["analyst"], code).bpmn_xml
+    definition.save_draft(db, users["analyst"], code, bpmn_xml=xml.replace('value="pre_review"', 'value="prereview"', 1))
     page.goto(f"{live_server}/admin/items/{code}/modeler")
     page.wait_for_selector('#modeler-canvas[data-loaded="true"]')
     expect(page.locator(".bjs-powered-by")).to_be_visible()  # the bpmn.io watermark stays visible
 
+    page.click("#save-diagram")
+    page.wait_for_selector('#save-status[data-state="invalid"]')
+    expect(page.locator('.djs-element.has-problem[data-element-id="pre_review"]')).to_have_count(1)
+    _shot(page, "modeler-problem")
+
     page.click('.djs-element[data-element-id="pre_review"]')
     expect(page.locator("#element-form")).to_be_visible()
     expect(page.locator("#el-group")).to_have_value("dm_market_window")
+    page.select_option("#el-step", "pre_review")
     page.fill("#el-limit", "2")
     page.click("#apply-element")
     page.wait_for_selector('#save-status[data-state="applied"]')
     page.click("#save-diagram")
     page.wait_for_selector('#save-status[data-state="saved"]')
+    expect(page.locator(".djs-element.has-problem")).to_have_count(0)
     _shot(page, "modeler")
 
     page.click("#publish-draft")
