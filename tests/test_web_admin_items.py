@@ -139,3 +139,33 @@ def test_retiring_without_a_reason_is_refused_next_to_the_field(client, db):
     assert response.status_code == 400 and Page(response).find("error-reason") is not None
     assert client.post(f"/admin/items/{code}/retire", data={"reason": "法规废止"}).status_code == 302
     assert Page(client.get(f"/admin/items/{code}")).find("item-retired") is not None
+
+
+def test_the_generated_guide_form_saved_unchanged_keeps_the_content_and_a_changed_name_publishes(client, db):
+    from engine import definition
+    from engine.demo import user
+
+    code = helpers.item_code(db, STEM)
+    login(client, "analyst")
+    start(client, code)
+    page = Page(client.get(f"/admin/items/{code}/draft/guide"))
+    assert page.find("guide-form") is not None
+    assert submit(client, f"/admin/items/{code}/draft/guide", "guide-form").status_code == 302
+    analyst = user(db, "analyst")
+    assert definition.check_draft(db, analyst, code).ok
+    assert definition.publish_draft(db, analyst, code).created is False  # the form lost nothing
+    response = submit(client, f"/admin/items/{code}/draft/guide", "guide-form", {"name": "建筑工程施工许可（新）"})
+    assert response.status_code == 302
+    deployed = definition.publish_draft(db, analyst, code)
+    assert deployed.created and deployed.version_no == 2
+
+
+def test_the_guide_form_refuses_a_bad_limit_next_to_the_field(client, db):
+    code = helpers.item_code(db, STEM)
+    login(client, "analyst")
+    start(client, code)
+    page = Page(client.get(f"/admin/items/{code}/draft/guide"))
+    field = next(e for e in page.root.iter() if e.get("name", "").startswith("promised_limit") and "value" in e.get("name"))
+    response = client.post(f"/admin/items/{code}/draft/guide", data={**dict(page.form_values("guide-form")),
+                                                                     field.get("name"): "很多天"})
+    assert response.status_code == 400

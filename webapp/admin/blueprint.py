@@ -3,6 +3,7 @@ from flask import Blueprint
 
 from . import calendar as cal
 from . import drafts as d
+from . import guide_form as g
 from . import items as i
 from . import modeler as m
 from . import people as p
@@ -41,3 +42,7 @@ bp.add_url_rule("/people/new", "create_person", p.create, methods=["POST"])
 bp.add_url_rule("/people/<int:user_id>", "person", p.person)
 bp.add_url_rule("/people/<int:user_id>", "update_person", p.update_person, methods=["POST"])
 bp.add_url_rule("/departments", "save_department", p.save_department, methods=["POST"])
+
+# The guide's metadata as a generated form (the rest of the item file stays in the YAML editor).
+bp.add_url_rule("/items/<code>/draft/guide", "guide_form", g.edit)
+bp.add_url_rule("/items/<code>/draft/guide", "save_guide", g.save, methods=["POST"])
