@@ -153,7 +153,13 @@ def publish_draft(db: Database, user: User, code: str) -> Deployed:
     if not verdict.ok:
         raise InvalidInput(_("草稿有错误，不能发布"), {"": [p.format() for p in verdict.problems
                                                          if p.severity == "error"]})
-    return deploy_bundle(db, verdict.bundle, published_by=user.username, actor=user)
+    deployed = deploy_bundle(db, verdict.bundle, published_by=user.username, actor=user)
+    with db.write() as session:  # the draft now continues from what was published
+        item = item_for(session, user, code)
+        draft = session.get(ItemDraft, item.id)
+        if draft is not None:
+            draft.based_on_version_id = item.current_version_id
+    return deployed
 
 
 def discard_draft(db: Database, user: User, code: str) -> None:

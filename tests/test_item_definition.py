@@ -124,3 +124,11 @@ def test_comparing_versions_lists_guide_fields_diagram_elements_and_forms(db, us
     assert [key for key, _a, _b in diff.guide] == ["visits"]
     assert [element_id for element_id, _k, _n in diff.changed] == ["pre_review"]
     assert diff.forms_changed == [key] and not diff.added and not diff.removed
+
+
+def test_after_publishing_the_draft_continues_from_the_new_version(db, users):
+    code = code_of(db)
+    draft = definition.start_draft(db, users["analyst"], code)
+    definition.save_draft(db, users["analyst"], code, item_yaml=draft.item_yaml.replace("visits: 0", "visits: 1"))
+    definition.publish_draft(db, users["analyst"], code)
+    assert definition.draft_of(db, users["analyst"], code).based_on_version_id == versions(db, code)[-1].id

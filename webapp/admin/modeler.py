@@ -77,7 +77,11 @@ def import_diagram(code: str):
     except UnicodeDecodeError:
         flash(_("无法导入：文件不是 UTF-8 编码"), "error")
         return redirect(url_for("admin.modeler", code=code)), 303
-    definition.save_draft(engine_db(), signed_in(), code, bpmn_xml=text)
+    try:
+        definition.save_draft(engine_db(), signed_in(), code, bpmn_xml=text)
+    except InvalidInput as exc:
+        flash(_("无法导入：%(msg)s", msg="；".join(m for ms in exc.errors.values() for m in ms)), "error")
+        return redirect(url_for("admin.modeler", code=code)), 303
     flash(_("流程图已导入草稿。"), "success")
     return redirect(url_for("admin.modeler", code=code))
 
