@@ -3,6 +3,7 @@ from flask import Blueprint
 
 from . import calendar as cal
 from . import drafts as d
+from . import form_designer as f
 from . import guide_form as g
 from . import items as i
 from . import modeler as m
@@ -46,3 +47,9 @@ bp.add_url_rule("/departments", "save_department", p.save_department, methods=["
 # The guide's metadata as a generated form (the rest of the item file stays in the YAML editor).
 bp.add_url_rule("/items/<code>/draft/guide", "guide_form", g.edit)
 bp.add_url_rule("/items/<code>/draft/guide", "save_guide", g.save, methods=["POST"])
+
+# The form designer on the draft's forms.
+bp.add_url_rule("/items/<code>/draft/forms", "forms", f.forms)
+bp.add_url_rule("/items/<code>/draft/forms", "add_form", f.add_form, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft/forms/<path:key>", "design_form", f.design)
+bp.add_url_rule("/items/<code>/draft/forms/<path:key>", "save_form_design", f.save, methods=["POST"])
