@@ -3,7 +3,8 @@
 A changed holiday or make-up workday moves the promised and statutory due dates of every open case whose
 limit runs over that day. `recompute_due_dates` computes them again from acceptance under the new
 calendar (engine.case_clock.limits_from), adds back the working days the case was paused and the approved
-extensions, and lets `progress.reclock` move warning levels and wake-ups. Cases are taken in batches, one
+extensions, recomputes each open step's own limit, and lets `progress.reclock` move warning levels and
+wake-ups. BPMN timers already armed keep their instant (the workflow holds it). Cases are taken in batches, one
 transaction each, so a long recomputation never holds every case at once.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import audit, calendar_store, case_clock, clock, progress, versions
 from .db import Database
 from .errors import InvalidInput
 from .i18n import _
-from .models import CalendarDay, Case, Extension
+from .models import CalendarDay, Case, Extension, HumanTask
 from .status import FINAL
 
 BATCH = 200
@@ -51,31 +52,56 @@ def set_override(db: Database, actor, day: date, is_workday: bool | None, note: 
 
 
 def recompute_due_dates(db: Database, actor=None, batch: int = BATCH) -> int:
-    """Recompute the due dates of every open accepted case under the current calendar; returns how many
-    changed. Audit `calendar_recomputed` with the count."""
+    """Recompute the due dates of every open case under the current calendar — the case's promised and
+    statutory dates once accepted, and each open step's own limit — and return how many cases changed.
+    Audit `calendar_recomputed` with the count."""
     calendar_store.forget()
     changed, after = 0, 0
     while True:
         with db.write() as session:
             calendar = calendar_store.calendar_for(session)
-            cases = list(session.scalars(
-                select(Case).where(Case.id > after, Case.accepted_at.is_not(None), Case.status.not_in(FINAL))
-                .order_by(Case.id).limit(batch)))
+            cases = list(session.scalars(select(Case).where(Case.id > after, Case.status.not_in(FINAL))
+                                         .order_by(Case.id).limit(batch)))
             if not cases:
                 audit.record(session, "calendar_recomputed", actor=actor, detail={"cases": changed})
                 return changed
+            ids = [c.id for c in cases]
             extended = dict(session.execute(
                 select(Extension.case_id, func.sum(Extension.days)).where(
-                    Extension.case_id.in_([c.id for c in cases]), Extension.state == "approved")
-                .group_by(Extension.case_id)).all())
+                    Extension.case_id.in_(ids), Extension.state == "approved").group_by(Extension.case_id)).all())
+            steps: dict[int, list[HumanTask]] = {}
+            for task in session.scalars(select(HumanTask).where(HumanTask.case_id.in_(ids), HumanTask.state == "open",
+                                                                HumanTask.due_at.is_not(None))):
+                steps.setdefault(task.case_id, []).append(task)
             for case in cases:
                 after = case.id
-                guide = versions.content(session, case.item_version_id).guide
-                statutory, promised = case_clock.limits_from(case, guide, calendar, case.accepted_at)
-                moved = (case.paused_workdays or 0) + int(extended.get(case.id) or 0)
+                content = versions.content(session, case.item_version_id)
+                moved = _step_dues(steps.get(case.id, []), content.user_tasks, calendar)
+                if case.accepted_at is not None:
+                    moved |= _case_dues(case, content.guide, calendar, int(extended.get(case.id) or 0))
                 if moved:
-                    statutory, promised = calendar.extend(statutory, moved), calendar.extend(promised, moved)
-                if (statutory, promised) != (case.statutory_due_at, case.promised_due_at):
-                    case.statutory_due_at, case.promised_due_at = statutory, promised
                     progress.reclock(session, case, calendar, actor)
                     changed += 1
+
+
+def _case_dues(case: Case, guide: dict, calendar, extension_days: int) -> bool:
+    statutory, promised = case_clock.limits_from(case, guide, calendar, case.accepted_at)
+    moved = (case.paused_workdays or 0) + extension_days
+    if moved:
+        statutory, promised = calendar.extend(statutory, moved), calendar.extend(promised, moved)
+    if (statutory, promised) == (case.statutory_due_at, case.promised_due_at):
+        return False
+    case.statutory_due_at, case.promised_due_at = statutory, promised
+    return True
+
+
+def _step_dues(tasks: list[HumanTask], user_tasks: dict, calendar) -> bool:
+    """A step's own limit counts from when the step began (as progress.advance sets it)."""
+    changed = False
+    for task in tasks:
+        limit = (user_tasks.get(task.bpmn_id) or {}).get("step_limit_days")
+        if limit:
+            due = calendar.due_at(task.created_at, int(limit))
+            if due != task.due_at:
+                task.due_at, changed = due, True
+    return changed

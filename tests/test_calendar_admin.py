@@ -73,3 +73,20 @@ def test_only_system_administrators_edit_the_calendar(client, username):
     login(client, username)
     assert client.get("/admin/calendar").status_code == 403
     assert client.post("/admin/calendar/days", data={"day": "2027-02-07", "kind": "workday"}).status_code == 403
+
+
+def test_a_new_holiday_moves_an_open_steps_own_limit_too(db, users):
+    case_id = accepted_case(db, users)
+    step = helpers.only_open_task(db, case_id)
+    assert step.due_at is not None
+    last_day = step.due_at.astimezone(clock.TZ).date() - timedelta(days=1)  # due at midnight after the last day
+    with db.read() as session:
+        calendar = calendar_store.calendar_for(session)
+    assert calendar.is_workday(last_day)
+    calendar_admin.set_override(db, users["admin"], last_day, False, "临时放假")
+    calendar_admin.recompute_due_dates(db, users["admin"])
+    with db.read() as session:
+        calendar = calendar_store.calendar_for(session)
+    moved = helpers.only_open_task(db, case_id)
+    assert moved.due_at > step.due_at
+    assert moved.due_at == calendar.extend(step.due_at, 1)
