@@ -33,22 +33,54 @@ def overrides_of_year(db: Database, year: int) -> list[CalendarDay]:
 def set_override(db: Database, actor, day: date, is_workday: bool | None, note: str = "") -> None:
     """Declare `day` a working day (make-up workday, 调休上班) or a day off (holiday); None removes the
     override and the base calendar applies again. Audit `calendar_day`."""
-    note = (note or "").strip()
-    if len(note) > 200:
-        raise InvalidInput(_("说明过长（最多 200 字）"), {"note": [_("说明过长（最多 200 字）")]})
+    set_overrides(db, actor, [(day, is_workday, note)])
+
+
+def set_overrides(db: Database, actor, entries: list[tuple[date, bool | None, str]]) -> None:
+    """Several days at once (a year's published schedule), in one transaction; one audit event a day."""
+    for _day, _kind, note in entries:
+        if len((note or "").strip()) > 200:
+            raise InvalidInput(_("说明过长（最多 200 字）"), {"note": [_("说明过长（最多 200 字）")]})
     with db.write() as session:
-        row = session.get(CalendarDay, day.isoformat())
-        if is_workday is None:
-            if row is not None:
-                session.delete(row)
-        else:
-            if row is None:
-                row = CalendarDay(day=day.isoformat())
-                session.add(row)
-            row.is_workday, row.note, row.updated_at = is_workday, note or None, clock.now()
-        audit.record(session, "calendar_day", actor=actor,
-                     detail={"day": day.isoformat(), "is_workday": is_workday, "note": note})
+        for day, is_workday, note in entries:
+            note = (note or "").strip()
+            row = session.get(CalendarDay, day.isoformat())
+            if is_workday is None:
+                if row is not None:
+                    session.delete(row)
+            else:
+                if row is None:
+                    row = CalendarDay(day=day.isoformat())
+                    session.add(row)
+                row.is_workday, row.note, row.updated_at = is_workday, note or None, clock.now()
+            audit.record(session, "calendar_day", actor=actor,
+                         detail={"day": day.isoformat(), "is_workday": is_workday, "note": note})
     calendar_store.forget()
+
+
+_KEYWORDS = {"放假": False, "休": False, "休息": False, "holiday": False, "上班": True, "班": True, "调休上班": True,
+             "workday": True, "默认": None, "恢复": None, "base": None}
+
+
+def parse_schedule(text: str) -> list[tuple[date, bool | None, str]]:
+    """Lines `2027-02-06 上班 春节调休` / `2027-02-10 放假` / `2027-03-01 恢复`; InvalidInput names each bad line."""
+    entries, problems = [], []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        parts = line.split(None, 2)
+        if not parts:
+            continue
+        try:
+            day = date.fromisoformat(parts[0])
+        except ValueError:
+            problems.append(_("第 %(n)s 行：日期“%(d)s”无效，应写成 2027-02-06", n=number, d=parts[0]))
+            continue
+        if len(parts) < 2 or parts[1] not in _KEYWORDS:
+            problems.append(_("第 %(n)s 行：请写“放假”“上班”或“恢复”", n=number))
+            continue
+        entries.append((day, _KEYWORDS[parts[1]], parts[2] if len(parts) > 2 else ""))
+    if problems or not entries:
+        raise InvalidInput(_("日程未保存"), {"schedule": problems or [_("请至少写一行")]})
+    return entries
 
 
 def recompute_due_dates(db: Database, actor=None, batch: int = BATCH) -> int:

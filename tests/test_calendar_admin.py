@@ -90,3 +90,14 @@ def test_a_new_holiday_moves_an_open_steps_own_limit_too(db, users):
     moved = helpers.only_open_task(db, case_id)
     assert moved.due_at > step.due_at
     assert moved.due_at == calendar.extend(step.due_at, 1)
+
+
+def test_a_pasted_schedule_is_saved_at_once_and_a_bad_line_is_named(client, db):
+    login(client, "admin")
+    bad = client.post("/admin/calendar/schedule", data={"schedule": "2027-02-06 上班 春节调休\n2027-02-31 放假"})
+    assert bad.status_code == 400 and "第 2 行" in Page(bad).text("error-schedule")
+    assert not calendar_admin.overrides_of_year(db, 2027)  # nothing half-stored
+    good = client.post("/admin/calendar/schedule", data={"schedule": "2027-02-06 上班 春节调休\n2027-02-10 放假 春节\n"})
+    assert good.status_code == 302
+    assert [(d.day, d.is_workday) for d in calendar_admin.overrides_of_year(db, 2027)] == [
+        ("2027-02-06", True), ("2027-02-10", False)]

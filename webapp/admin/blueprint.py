@@ -36,6 +36,7 @@ bp.add_url_rule("/items/<code>/draft/element", "element_settings", m.element_set
 # The working-day calendar (system administrators).
 bp.add_url_rule("/calendar", "calendar", cal.calendar)
 bp.add_url_rule("/calendar/days", "set_calendar_day", cal.set_day, methods=["POST"])
+bp.add_url_rule("/calendar/schedule", "set_calendar_schedule", cal.set_schedule, methods=["POST"])
 
 # Departments and people (administrators; a department administrator for their own staff).
 bp.add_url_rule("/people", "people", p.index)

@@ -51,3 +51,16 @@ def set_day():
     changed = calendar_admin.recompute_due_dates(engine_db(), signed_in())
     flash(_("已保存 %(day)s；%(n)s 件办理中办件的办结期限已按新日历重新计算。", day=day.isoformat(), n=changed), "success")
     return redirect(url_for("admin.calendar", year=day.year))
+
+
+@permission_required(may_edit_calendar)
+def set_schedule():
+    """Many days at once, e.g. the State Council's schedule of a year pasted line by line."""
+    try:
+        entries = calendar_admin.parse_schedule(request.form.get("schedule", ""))
+        calendar_admin.set_overrides(engine_db(), signed_in(), entries)
+    except InvalidInput as exc:
+        return calendar(exc.errors, 400)
+    changed = calendar_admin.recompute_due_dates(engine_db(), signed_in())
+    flash(_("已保存 %(days)s 天；%(n)s 件办理中办件的办结期限已按新日历重新计算。", days=len(entries), n=changed), "success")
+    return redirect(url_for("admin.calendar", year=entries[0][0].year))
