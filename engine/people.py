@@ -185,3 +185,32 @@ def save_department(db: Database, actor: User, *, code: str, name: str, level: s
         audit.record(session, "department_saved", actor=actor, department_code=code,
                      detail={"name": row.name, "level": level, "parent": parent_code, "windows": row.windows})
     runtime_organisation.forget()
+
+
+def save_group(db: Database, actor: User, *, code: str, name: str, department_code: str | None) -> None:
+    """Create or rename a candidate group (system administrators only; audit `group_saved`). Diagrams name
+    groups by code (or by a lane's name), so a code is never changed here."""
+    if ADMIN not in actor.role_names:
+        raise Forbidden(_("只有系统管理员可以调整组"))
+    errors: dict[str, list[str]] = {}
+    if not _CODE.match(code or "") or code == "applicant":
+        errors["code"] = [_("组编码为 2–64 位字母、数字、下划线或连字符（applicant 为保留编码）")]
+    if len((name or "").strip()) < 2:
+        errors["name"] = [_("请填写组名称")]
+    with db.write() as session:
+        dept = session.scalar(select(Department).where(Department.code == department_code)) if department_code else None
+        if department_code and dept is None:
+            errors["department"] = [_("部门不存在")]
+        clash = session.scalar(select(Group).where(Group.name == (name or "").strip(), Group.code != code))
+        if clash is not None:
+            errors["name"] = [_("组名称与 %(code)s 重复（泳道按名称匹配时无法区分）", code=clash.code)]
+        if errors:
+            raise InvalidInput(_("组未保存，请修改标出的内容"), errors)
+        row = session.scalar(select(Group).where(Group.code == code))
+        if row is None:
+            row = Group(code=code)
+            session.add(row)
+        row.name, row.department_id = name.strip(), dept.id if dept else None
+        audit.record(session, "group_saved", actor=actor, department_code=department_code,
+                     detail={"group": code, "name": row.name})
+    runtime_organisation.forget()

@@ -96,3 +96,18 @@ def test_only_a_system_administrator_changes_departments(client, db):
 def test_people_without_the_role_are_refused(client, username):
     login(client, username)
     assert client.get("/admin/people").status_code == 403
+
+
+def test_an_administrator_adds_a_group_that_diagrams_and_memberships_can_use(client, db):
+    login(client, "admin")
+    response = client.post("/admin/groups", data={"code": "dm_construction_site", "name": "住建局现场核查组",
+                                                  "department": "dm_construction"})
+    assert response.status_code == 302
+    page = Page(client.get("/admin/people"))
+    assert "dm_construction_site" in page.find("department-tree").text
+    assert last_event(db, "group_saved").detail["group"] == "dm_construction_site"
+    clash = client.post("/admin/groups", data={"code": "dm_other", "name": "住建局现场核查组"})
+    assert clash.status_code == 400 and Page(clash).all("data-testid", "error-group-name")
+    client.post("/auth/logout")
+    login(client, "deptadmin")
+    assert client.post("/admin/groups", data={"code": "dm_x", "name": "某组"}).status_code == 403

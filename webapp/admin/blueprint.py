@@ -44,6 +44,7 @@ bp.add_url_rule("/people/new", "create_person", p.create, methods=["POST"])
 bp.add_url_rule("/people/<int:user_id>", "person", p.person)
 bp.add_url_rule("/people/<int:user_id>", "update_person", p.update_person, methods=["POST"])
 bp.add_url_rule("/departments", "save_department", p.save_department, methods=["POST"])
+bp.add_url_rule("/groups", "save_group", p.save_group, methods=["POST"])
 
 # The guide's metadata as a generated form (the rest of the item file stays in the YAML editor).
 bp.add_url_rule("/items/<code>/draft/guide", "guide_form", g.edit)

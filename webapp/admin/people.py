@@ -13,7 +13,7 @@ from ..access import permission_required, signed_in
 from ..extensions import db, engine_db
 
 
-def _page(errors=None, status=200, form=None, department_errors=None):
+def _page(errors=None, status=200, form=None, department_errors=None, group_errors=None):
     actor = signed_in()
     staff = people.staff_in_scope(db.session, actor)
     return render_template(
@@ -21,6 +21,7 @@ def _page(errors=None, status=200, form=None, department_errors=None):
         members=people.memberships(db.session, [u.id for u in staff]), roles=people.grantable_roles(actor),
         role_labels=ROLE_LABELS, groups=people.grantable_groups(db.session, actor), levels=people.LEVELS,
         is_admin=ADMIN in actor.role_names, errors=errors or {}, department_errors=department_errors or {},
+        group_errors=group_errors or {},
         form=form or {}), status
 
 
@@ -85,4 +86,16 @@ def save_department():
     except InvalidInput as exc:
         return _page(status=400, department_errors=exc.errors, form=form)
     flash(_("部门已保存。"), "success")
+    return redirect(url_for("admin.people"))
+
+
+@permission_required(may_manage_people)
+def save_group():
+    form = request.form
+    try:
+        people.save_group(engine_db(), signed_in(), code=form.get("code", "").strip(), name=form.get("name", ""),
+                          department_code=form.get("department") or None)
+    except InvalidInput as exc:
+        return _page(status=400, group_errors=exc.errors, form=form)
+    flash(_("组已保存。"), "success")
     return redirect(url_for("admin.people"))
