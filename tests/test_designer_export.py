@@ -111,3 +111,23 @@ def test_the_svg_drawing_has_every_shape_and_flow_of_the_diagram_and_no_script()
     assert drawn == di
     assert not list(svg.iter("{http://www.w3.org/2000/svg}script"))
     assert "窗口预审受理" in "".join(svg.itertext())
+
+
+def test_archives_and_templates_download_and_an_uploaded_archive_is_checked(client, db):
+    from tests.webpage import login
+
+    code = helpers.item_code(db, STEM)
+    login(client, "analyst")
+    download = client.get(f"/admin/items/{code}/archive.zip")
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    assert client.get("/admin/element-templates.json").get_json()[0]["id"] == "onewindow.userTask"
+    again = client.post("/admin/items/import", content_type="multipart/form-data",
+                        data={"archive": (io.BytesIO(download.data), "item.zip")})
+    assert again.status_code == 400  # it exists here already: refused, next to the field
+    garbage = client.post("/admin/items/import", content_type="multipart/form-data",
+                          data={"archive": (io.BytesIO(b"not a zip"), "item.zip")})
+    assert garbage.status_code == 400
+    client.post("/auth/logout")
+    login(client, "deptadmin")
+    assert client.get("/admin/items/import").status_code == 403
+    assert client.get(f"/admin/items/{helpers.item_code(db, 'business_license_change')}/archive.zip").status_code == 404

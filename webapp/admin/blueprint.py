@@ -3,6 +3,7 @@ from flask import Blueprint
 
 from . import calendar as cal
 from . import drafts as d
+from . import exports as x
 from . import form_designer as f
 from . import guide_form as g
 from . import items as i
@@ -55,3 +56,8 @@ bp.add_url_rule("/items/<code>/draft/forms", "forms", f.forms)
 bp.add_url_rule("/items/<code>/draft/forms", "add_form", f.add_form, methods=["POST"])
 bp.add_url_rule("/items/<code>/draft/forms/<path:key>", "design_form", f.design)
 bp.add_url_rule("/items/<code>/draft/forms/<path:key>", "save_form_design", f.save, methods=["POST"])
+
+# Archives and element templates for desktop modelers (designer_export/).
+bp.add_url_rule("/items/<code>/archive.zip", "item_archive", x.archive)
+bp.add_url_rule("/items/import", "import_archive", x.import_archive, methods=["GET", "POST"])
+bp.add_url_rule("/element-templates.json", "element_templates", x.templates)

@@ -146,7 +146,10 @@
       .then(function (r) { return r.text(); })
       .then(function (xml) { return modeler.importXML(xml); })
       .then(function () {
-        modeler.get("canvas").zoom("fit-viewport");
+        var canvas = modeler.get("canvas");
+        canvas.zoom("fit-viewport");
+        var box = canvas.viewbox();  // leave room for the palette on the left
+        canvas.viewbox({ x: box.x - 70 / box.scale, y: box.y, width: box.width, height: box.height });
         container.dataset.loaded = "true";
       })
       .catch(function (err) { container.dataset.loaded = "failed"; status("流程图无法显示：" + err.message, "failed"); });
