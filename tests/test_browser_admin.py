@@ -39,8 +39,9 @@ def test_an_analyst_models_saves_and_publishes_and_an_applicant_applies_to_the_n
     expect(page.locator('.djs-element.has-problem[data-element-id="pre_review"]')).to_have_count(1)
     _shot(page, "modeler-problem")
 
-    page.click('.djs-element[data-element-id="pre_review"]')
+    page.select_option("#element-picker", "pre_review")  # by keyboard: the picker selects in the diagram
     expect(page.locator("#element-form")).to_be_visible()
+    expect(page.locator('.djs-element.selected[data-element-id="pre_review"]')).to_have_count(1)
     expect(page.locator("#el-group")).to_have_value("dm_market_window")
     page.select_option("#el-step", "pre_review")
     page.fill("#el-limit", "2")

@@ -89,8 +89,21 @@
     select.value = value || "";
   }
 
+  function fillPicker() {
+    var picker = document.getElementById("element-picker");
+    while (picker.options.length > 1) { picker.remove(1); }
+    modeler.get("elementRegistry").filter(isEditable).forEach(function (element) {
+      var option = document.createElement("option");
+      option.value = element.id;
+      option.textContent = (element.businessObject.name || element.id) + "（" + element.id + "）";
+      picker.appendChild(option);
+    });
+    picker.value = selected || "";
+  }
+
   function select(element) {
     var form = document.getElementById("element-form");
+    document.getElementById("element-picker").value = isEditable(element) ? element.id : "";
     document.getElementById("element-error").textContent = "";
     if (!isEditable(element)) {
       selected = null;
@@ -128,6 +141,7 @@
       return modeler.importXML(answer.data.xml).then(function () {
         canvas.viewbox(box);
         var element = modeler.get("elementRegistry").get(id);
+        fillPicker();
         if (element) { modeler.get("selection").select(element); }
         status("已应用到 " + id + "，请保存。", "applied");
       });
@@ -150,11 +164,16 @@
         canvas.zoom("fit-viewport");
         var box = canvas.viewbox();  // leave room for the palette on the left
         canvas.viewbox({ x: box.x - 70 / box.scale, y: box.y, width: box.width, height: box.height });
+        fillPicker();
         container.dataset.loaded = "true";
       })
       .catch(function (err) { container.dataset.loaded = "failed"; status("流程图无法显示：" + err.message, "failed"); });
     modeler.on("selection.changed", function (e) { select(e.newSelection.length === 1 ? e.newSelection[0] : null); });
     document.getElementById("save-diagram").addEventListener("click", save);
+    document.getElementById("element-picker").addEventListener("change", function (e) {
+      var element = e.target.value && modeler.get("elementRegistry").get(e.target.value);
+      if (element) { modeler.get("selection").select(element); } else { modeler.get("selection").select(null); }
+    });
     document.getElementById("element-form").addEventListener("submit", apply);
   });
 })();
