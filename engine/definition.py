@@ -7,6 +7,7 @@ immutable ItemVersion as one loaded from files.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import yaml
@@ -99,7 +100,9 @@ def save_draft(db: Database, user: User, code: str, *, item_yaml: str | None = N
             errors[field] = [_("内容过大（上限 1 MB）")]
     if bpmn_xml is not None and not bpmn_xml.strip():
         errors["bpmn_xml"] = [_("流程图不能为空")]
-    if forms is not None and not (isinstance(forms, dict) and all(
+    if forms is not None and len(json.dumps(forms, ensure_ascii=False).encode("utf-8")) > 4 * MAX_TEXT_BYTES:
+        errors["forms"] = [_("表单内容过大（上限 4 MB）")]
+    elif forms is not None and not (isinstance(forms, dict) and all(
             isinstance(f, dict) and isinstance(f.get("schema"), dict) for f in forms.values())):
         errors["forms"] = [_("表单必须是“表单名 → {schema, ui}”的 JSON 对象")]
     if errors:

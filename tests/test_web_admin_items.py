@@ -169,3 +169,13 @@ def test_the_guide_form_refuses_a_bad_limit_next_to_the_field(client, db):
     response = client.post(f"/admin/items/{code}/draft/guide", data={**dict(page.form_values("guide-form")),
                                                                      field.get("name"): "很多天"})
     assert response.status_code == 400
+
+
+def test_discarding_a_draft_leaves_the_published_versions_alone(client, db):
+    code = helpers.item_code(db, STEM)
+    login(client, "analyst")
+    start(client, code)
+    assert client.post(f"/admin/items/{code}/draft/discard").status_code == 302
+    assert client.get(f"/admin/items/{code}/draft").status_code == 404
+    page = Page(client.get(f"/admin/items/{code}"))
+    assert page.find("start-draft") is not None and page.all("data-testid", "version-row-1")
