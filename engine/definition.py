@@ -18,7 +18,7 @@ from . import audit, clock
 from .bundles import Bundle, Organisation, Problem, load_bundle_texts
 from .catalogue import Deployed, deploy_bundle
 from .db import Database
-from .errors import InvalidInput, InvalidState, NotFound
+from .errors import Conflict, InvalidInput, InvalidState, NotFound
 from .i18n import _
 from .models import Department, Group, Item, ItemDraft, ItemVersion, User
 from .permissions import may_define_item
@@ -91,9 +91,16 @@ def draft_of(db: Database, user: User, code: str) -> ItemDraft | None:
         return session.get(ItemDraft, item.id)
 
 
+def stamp(draft: ItemDraft) -> str:
+    """The draft's edit stamp: an editor sends back the one it loaded, so a save over someone else's newer
+    save is refused instead of silently undoing it."""
+    return draft.updated_at.isoformat()
+
+
 def save_draft(db: Database, user: User, code: str, *, item_yaml: str | None = None,
-               bpmn_xml: str | None = None, forms: dict | None = None) -> ItemDraft:
-    """Store edited texts (whatever their state: checking is separate, a draft may be invalid)."""
+               bpmn_xml: str | None = None, forms: dict | None = None, loaded_stamp: str | None = None) -> ItemDraft:
+    """Store edited texts (whatever their state: checking is separate, a draft may be invalid).
+    With `loaded_stamp`, refuse (Conflict) when the draft was saved by anyone since that stamp."""
     errors: dict[str, list[str]] = {}
     for field, value in (("item_yaml", item_yaml), ("bpmn_xml", bpmn_xml)):
         if value is not None and len(value.encode("utf-8")) > MAX_TEXT_BYTES:
@@ -112,6 +119,10 @@ def save_draft(db: Database, user: User, code: str, *, item_yaml: str | None = N
         draft = session.get(ItemDraft, item.id, with_for_update=True)
         if draft is None:
             raise InvalidState(_("请先开始编辑草稿"))
+        if loaded_stamp and loaded_stamp != stamp(draft):
+            who = session.get(User, draft.author_id) if draft.author_id else None
+            raise Conflict(_("草稿已由 %(who)s 在您打开之后保存过；为免覆盖，请复制您的修改后刷新页面再保存。",
+                             who=who.display_name if who else _("他人")))
         if item_yaml is not None:
             draft.item_yaml = item_yaml
         if bpmn_xml is not None:

@@ -179,3 +179,21 @@ def test_discarding_a_draft_leaves_the_published_versions_alone(client, db):
     assert client.get(f"/admin/items/{code}/draft").status_code == 404
     page = Page(client.get(f"/admin/items/{code}"))
     assert page.find("start-draft") is not None and page.all("data-testid", "version-row-1")
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_their_draft(client, db):
+    from engine import definition
+    from engine.demo import user
+
+    code = helpers.item_code(db, STEM)
+    login(client, "analyst")
+    start(client, code)
+    page = Page(client.get(f"/admin/items/{code}/draft"))
+    loaded = dict(page.form_values("draft-form"))
+    definition.save_draft(db, user(db, "admin"), code, item_yaml=loaded["item_yaml"] + "\n# 管理员的修改\n")
+    response = client.post(f"/admin/items/{code}/draft/save", data={**loaded, "item_yaml": "mine: 1"})
+    assert response.status_code == 409 and Page(response).find("draft-conflict") is not None
+    assert "管理员的修改" in definition.draft_of(db, user(db, "admin"), code).item_yaml
+    xml = client.get(f"/admin/items/{code}/draft/diagram.bpmn").get_data(as_text=True)
+    stale = client.post(f"/admin/items/{code}/draft/diagram", json={"xml": xml, "stamp": loaded["draft_stamp"]})
+    assert stale.status_code == 409

@@ -7,7 +7,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from engine import definition
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput
 from engine.models import ItemDraft
 from engine.permissions import may_define_items
 
@@ -45,8 +45,11 @@ def edit(code: str):
 
 
 def _render(code, draft, item_yaml, forms_json, problems, errors, status=200):
+    # A refused save keeps the stamp it was loaded with: saving again must not overwrite the newer draft.
+    loaded = request.form.get("draft_stamp") if request.method == "POST" else None
     return render_template("admin/draft.html", item=draft and _item(code), draft=draft, item_yaml=item_yaml,
-                           forms_json=forms_json, problems=problems, errors=errors), status
+                           forms_json=forms_json, problems=problems, errors=errors,
+                           draft_stamp=loaded or definition.stamp(draft)), status
 
 
 @permission_required(may_define_items)
@@ -61,10 +64,13 @@ def save(code: str):
                     col=getattr(err, "colno", "?"))
         return _render(code, draft, item_yaml, forms_json, [], {"forms_json": [message]}, 400)
     try:
-        definition.save_draft(engine_db(), signed_in(), code, item_yaml=item_yaml, forms=forms)
+        definition.save_draft(engine_db(), signed_in(), code, item_yaml=item_yaml, forms=forms,
+                              loaded_stamp=request.form.get("draft_stamp") or None)
     except InvalidInput as exc:
         errors = {("forms_json" if k == "forms" else k): v for k, v in exc.errors.items()}
         return _render(code, draft, item_yaml, forms_json, [], errors, 400)
+    except Conflict as exc:
+        return _render(code, draft, item_yaml, forms_json, [], {"": [exc.message]}, 409)
     verdict = definition.check_draft(engine_db(), signed_in(), code)
     flash(_("草稿已保存。") if verdict.ok else _("草稿已保存，但还有错误，修正后才能发布。"),
           "success" if verdict.ok else "info")

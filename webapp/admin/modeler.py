@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine import definition
 from engine.bundles.settings import SettingsError, apply_settings, read_settings
 from engine.bundles.usertasks import CASE_STEPS
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.models import Group
 from engine.permissions import may_define_items
 from engine.xmlsafe import XmlRejected, parse_xml
@@ -25,7 +25,7 @@ def modeler(code: str):
     config = {"forms": sorted(draft.forms), "groups": groups, "case_steps": list(CASE_STEPS),
               "save_url": url_for("admin.save_diagram", code=code),
               "xml_url": url_for("admin.export_diagram", code=code),
-              "settings_url": url_for("admin.element_settings", code=code)}
+              "settings_url": url_for("admin.element_settings", code=code), "stamp": definition.stamp(draft)}
     return render_template("admin/modeler.html", item=draft and _draft_item(code), draft=draft, config=config)
 
 
@@ -54,11 +54,15 @@ def save_diagram(code: str):
     except XmlRejected as exc:
         return jsonify({"saved": False, "problems": [], "message": exc.message}), 400
     try:
-        definition.save_draft(engine_db(), signed_in(), code, bpmn_xml=xml)
+        draft = definition.save_draft(engine_db(), signed_in(), code, bpmn_xml=xml,
+                                      loaded_stamp=payload.get("stamp") or None)
     except InvalidInput as exc:
         return jsonify({"saved": False, "problems": [], "message": exc.message, "errors": exc.errors}), 400
+    except Conflict as exc:
+        return jsonify({"saved": False, "problems": [], "message": exc.message}), 409
     verdict = definition.check_draft(engine_db(), signed_in(), code)
-    return jsonify({"saved": True, "ok": verdict.ok, "problems": [problem_json(p) for p in verdict.problems]})
+    return jsonify({"saved": True, "ok": verdict.ok, "stamp": definition.stamp(draft),
+                    "problems": [problem_json(p) for p in verdict.problems]})
 
 
 @permission_required(may_define_items)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from engine import people
 from engine.errors import InvalidInput
-from engine.models import Department, User
+from engine.models import User
 from engine.permissions import ADMIN, ROLE_LABELS, may_manage_people
 
 from ..access import permission_required, signed_in

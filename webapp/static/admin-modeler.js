@@ -49,9 +49,10 @@
   function save() {
     status("正在保存……", "saving");
     return modeler.saveXML({ format: true }).then(function (result) {
-      return post(config.save_url, { xml: result.xml });
+      return post(config.save_url, { xml: result.xml, stamp: config.stamp });
     }).then(function (answer) {
       if (!answer.ok) { status(answer.data.message || "保存失败", "failed"); return; }
+      config.stamp = answer.data.stamp;
       markProblems(answer.data.problems);
       var errors = answer.data.problems.filter(function (p) { return p.severity === "error"; }).length;
       status(errors ? "已保存，检查发现 " + errors + " 个错误。" : "已保存，检查通过。", errors ? "invalid" : "saved");
