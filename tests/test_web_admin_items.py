@@ -197,3 +197,19 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_their_draft(c
     xml = client.get(f"/admin/items/{code}/draft/diagram.bpmn").get_data(as_text=True)
     stale = client.post(f"/admin/items/{code}/draft/diagram", json={"xml": xml, "stamp": loaded["draft_stamp"]})
     assert stale.status_code == 409
+
+
+def test_the_draft_is_compared_with_the_current_version_before_publishing(client, db):
+    from engine import definition
+    from engine.demo import user
+
+    code = helpers.item_code(db, STEM)
+    login(client, "analyst")
+    start(client, code)
+    assert Page(client.get(f"/admin/items/{code}/draft/changes")).find("diff-empty") is not None
+    draft = definition.draft_of(db, user(db, "analyst"), code)
+    definition.save_draft(db, user(db, "analyst"), code, item_yaml=draft.item_yaml.replace("visits: 0", "visits: 1"),
+                          bpmn_xml=draft.bpmn_xml.replace('name="stepLimitDays" value="1"',
+                                                          'name="stepLimitDays" value="3"', 1))
+    page = Page(client.get(f"/admin/items/{code}/draft/changes"))
+    assert page.all("data-testid", "diff-guide-visits") and page.all("data-testid", "diff-changed-pre_review")

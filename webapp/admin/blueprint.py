@@ -26,6 +26,7 @@ bp.add_url_rule("/items/<code>/draft/save", "save_draft", d.save, methods=["POST
 bp.add_url_rule("/items/<code>/draft/check", "check_draft", d.check, methods=["POST"])
 bp.add_url_rule("/items/<code>/draft/publish", "publish_draft", d.publish, methods=["POST"])
 bp.add_url_rule("/items/<code>/draft/discard", "discard_draft", d.discard, methods=["POST"])
+bp.add_url_rule("/items/<code>/draft/changes", "draft_changes", i.draft_changes)
 
 # The process modeler on the draft's diagram.
 bp.add_url_rule("/items/<code>/modeler", "modeler", m.modeler)

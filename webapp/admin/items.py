@@ -12,6 +12,7 @@ from engine.models import Department, Item, ItemDraft, ItemVersion, User
 from engine.permissions import (DEFINITION_ROLES, may_define_item, may_define_items, may_edit_calendar,
                                 may_manage_people)
 from engine.version_diff import compare as compare_versions
+from engine.xmlsafe import XmlRejected
 
 from ..access import area_required, permission_required, signed_in
 from ..extensions import db, engine_db
@@ -87,3 +88,28 @@ def compare(code: str):
     old, new = rows[numbers[0]], rows[numbers[1]]
     diff = compare_versions(old.guide, new.guide, old.diagrams, new.diagrams, old.forms, new.forms)
     return render_template("admin/compare.html", item=found, old=old, new=new, diff=diff)
+
+
+@permission_required(may_define_items)
+def draft_changes(code: str):
+    """What publishing the draft would change, against the current version."""
+    import yaml
+
+    found = _item(code)
+    draft = db.session.get(ItemDraft, found.id)
+    current = db.session.get(ItemVersion, found.current_version_id) if found.current_version_id else None
+    if draft is None or current is None:
+        abort(404)
+    try:
+        guide = yaml.safe_load(draft.item_yaml)
+    except yaml.YAMLError:
+        guide = None
+    diagrams = {**draft.diagrams, f"{draft.stem}.bpmn": draft.bpmn_xml}
+    try:
+        diff = compare_versions(current.guide, guide if isinstance(guide, dict) else current.guide, current.diagrams,
+                                diagrams, current.forms, draft.forms)
+    except XmlRejected as exc:
+        flash(_("流程图无法解析：%(msg)s", msg=exc.message), "error")
+        return redirect(url_for("admin.draft", code=code))
+    return render_template("admin/compare.html", item=found, old=current, new=None, diff=diff,
+                           guide_unreadable=not isinstance(guide, dict))
