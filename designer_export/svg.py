@@ -87,11 +87,11 @@ def _shape(svg, shape, element) -> None:
         _text(group, name, *below)
     elif kind.endswith("Gateway"):
         cx, cy = x + w / 2, y + h / 2
-        etree.SubElement(group, f"{{{SVG}}}polygon", points=f"{cx:g},{y:g} {x + w:g},{cy:g} {cx:g},{y + h:g} {x:g},{cy:g}",
-                         **style)
+        points = f"{cx:g},{y:g} {x + w:g},{cy:g} {cx:g},{y + h:g} {x:g},{cy:g}"
+        etree.SubElement(group, f"{{{SVG}}}polygon", points=points, **style)
         if kind == "parallelGateway":
-            etree.SubElement(group, f"{{{SVG}}}path", d=f"M{cx:g},{y + h * .25:g} V{y + h * .75:g} M{x + w * .25:g},{cy:g} "
-                             f"H{x + w * .75:g}", stroke="#222", **{"stroke-width": "3"})
+            cross = f"M{cx:g},{y + h * .25:g} V{y + h * .75:g} M{x + w * .25:g},{cy:g} H{x + w * .75:g}"
+            etree.SubElement(group, f"{{{SVG}}}path", d=cross, stroke="#222", **{"stroke-width": "3"})
         _text(group, name, *below)
     else:
         fill = "none" if kind == "subProcess" else "#fff"

@@ -87,7 +87,8 @@ def _check_grants(session: Session, actor: User, department_id: int | None, role
         errors["department"] = [_("您只能管理本部门的人员")]
     allowed_roles = set(grantable_roles(actor))
     if set(roles) - allowed_roles:
-        errors["roles"] = [_("不能授予角色：%(r)s", r="、".join(str(ROLE_LABELS.get(r, r)) for r in set(roles) - allowed_roles))]
+        refused = "、".join(str(ROLE_LABELS.get(r, r)) for r in sorted(set(roles) - allowed_roles))
+        errors["roles"] = [_("不能授予角色：%(r)s", r=refused)]
     allowed_groups = {g.code for g in grantable_groups(session, actor)}
     if set(groups) - allowed_groups:
         errors["groups"] = [_("不能加入这些组：%(g)s", g="、".join(sorted(set(groups) - allowed_groups)))]
@@ -148,7 +149,8 @@ def update_staff(db: Database, actor: User, user_id: int, *, roles: list[str], g
         user.is_active = bool(active)
         dept = session.get(Department, user.department_id) if user.department_id else None
         audit.record(session, "staff_updated", actor=actor, department_code=dept.code if dept else None,
-                     detail={"user": user.username, "roles": new_roles, "groups": sorted(groups), "active": bool(active)})
+                     detail={"user": user.username, "roles": new_roles, "groups": sorted(groups),
+                             "active": bool(active)})
 
 
 def save_department(db: Database, actor: User, *, code: str, name: str, level: str, parent_code: str | None,

@@ -45,7 +45,8 @@ def compare(old_guide: dict, new_guide: dict, old_diagrams: dict[str, str], new_
     diff.removed = [(i, kind, name) for i, (kind, name, _t) in old_elements.items() if i not in new_elements]
     diff.forms_added = sorted(set(new_forms) - set(old_forms))
     diff.forms_removed = sorted(set(old_forms) - set(new_forms))
-    diff.forms_changed = sorted(k for k in set(old_forms) & set(new_forms) if _canon(old_forms[k]) != _canon(new_forms[k]))
+    diff.forms_changed = sorted(k for k in set(old_forms) & set(new_forms)
+                                if _canon(old_forms[k]) != _canon(new_forms[k]))
     return diff
 
 
