@@ -25,7 +25,11 @@ def modeler(code: str):
     config = {"forms": sorted(draft.forms), "groups": groups, "case_steps": list(CASE_STEPS),
               "save_url": url_for("admin.save_diagram", code=code),
               "xml_url": url_for("admin.export_diagram", code=code),
-              "settings_url": url_for("admin.element_settings", code=code), "stamp": definition.stamp(draft)}
+              "settings_url": url_for("admin.element_settings", code=code), "stamp": definition.stamp(draft),
+              # Texts the script shows, translated here: {n} and {id} are filled in by the script.
+              "messages": {"saving": _("正在保存……"), "save_failed": _("保存失败，请重试。"),
+                           "saved_ok": _("已保存，检查通过。"), "saved_errors": _("已保存，检查发现 {n} 个错误。"),
+                           "applied": _("已应用到 {id}，请保存。"), "cannot_show": _("流程图无法显示：")}}
     return render_template("admin/modeler.html", item=draft and _draft_item(code), draft=draft, config=config)
 
 

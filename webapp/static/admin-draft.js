@@ -25,12 +25,12 @@
       wrap.className = "error-summary";
       wrap.id = "check-errors";
       var h = document.createElement("h2");
-      h.textContent = "检查发现 " + errors.length + " 个错误，修正后才能发布";
+      h.textContent = box.dataset.errors.replace("{n}", errors.length);
       wrap.appendChild(h);
     } else {
       wrap.className = "flash flash-success";
       wrap.id = "check-ok";
-      wrap.textContent = "检查通过，可以发布。";
+      wrap.textContent = box.dataset.ok;
     }
     box.appendChild(wrap);
     if (result.problems.length) { (errors.length ? wrap : box).appendChild(list); }

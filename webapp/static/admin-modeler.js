@@ -21,9 +21,13 @@
     });
   }
 
-  function status(text, state) {
+  function text(key, values) {
+    return (config.messages[key] || key).replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
+  }
+
+  function status(message, state) {
     var box = document.getElementById("save-status");
-    box.textContent = text;
+    box.textContent = message;
     box.dataset.state = state || "";
   }
 
@@ -47,16 +51,16 @@
   }
 
   function save() {
-    status("正在保存……", "saving");
+    status(text("saving"), "saving");
     return modeler.saveXML({ format: true }).then(function (result) {
       return post(config.save_url, { xml: result.xml, stamp: config.stamp });
     }).then(function (answer) {
-      if (!answer.ok) { status(answer.data.message || "保存失败", "failed"); return; }
+      if (!answer.ok) { status(answer.data.message || text("save_failed"), "failed"); return; }
       config.stamp = answer.data.stamp;
       markProblems(answer.data.problems);
       var errors = answer.data.problems.filter(function (p) { return p.severity === "error"; }).length;
-      status(errors ? "已保存，检查发现 " + errors + " 个错误。" : "已保存，检查通过。", errors ? "invalid" : "saved");
-    }).catch(function () { status("保存失败，请重试。", "failed"); });
+      status(errors ? text("saved_errors", { n: errors }) : text("saved_ok"), errors ? "invalid" : "saved");
+    }).catch(function () { status(text("save_failed"), "failed"); });
   }
 
   function isEditable(element) {
@@ -144,7 +148,7 @@
         var element = modeler.get("elementRegistry").get(id);
         fillPicker();
         if (element) { modeler.get("selection").select(element); }
-        status("已应用到 " + id + "，请保存。", "applied");
+        status(text("applied", { id: id }), "applied");
       });
     });
   }
@@ -168,7 +172,7 @@
         fillPicker();
         container.dataset.loaded = "true";
       })
-      .catch(function (err) { container.dataset.loaded = "failed"; status("流程图无法显示：" + err.message, "failed"); });
+      .catch(function (err) { container.dataset.loaded = "failed"; status(text("cannot_show") + err.message, "failed"); });
     modeler.on("selection.changed", function (e) { select(e.newSelection.length === 1 ? e.newSelection[0] : null); });
     document.getElementById("save-diagram").addEventListener("click", save);
     document.getElementById("element-picker").addEventListener("change", function (e) {
