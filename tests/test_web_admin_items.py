@@ -213,3 +213,27 @@ def test_the_draft_is_compared_with_the_current_version_before_publishing(client
                                                           'name="stepLimitDays" value="3"', 1))
     page = Page(client.get(f"/admin/items/{code}/draft/changes"))
     assert page.all("data-testid", "diff-guide-visits") and page.all("data-testid", "diff-changed-pre_review")
+
+
+def test_with_csrf_on_the_modeler_saves_with_the_pages_token_header_and_not_without(database_url, tmp_path, db):
+    import re
+
+    from engine import demo
+    from webapp import create_app
+
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True,
+                              "ONEWINDOW_DATA_DIR": str(tmp_path / "csrf-data"), "SECRET_KEY": "csrf-secret"})
+    try:
+        client = application.test_client()
+        token = Page(client.get("/auth/login")).find("csrf_token").get("value")
+        client.post("/auth/login", data={"username": "analyst", "password": demo.DEMO_PASSWORD, "csrf_token": token})
+        code = helpers.item_code(db, STEM)
+        page = client.get(f"/admin/items/{code}").get_data(as_text=True)
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        assert client.post(f"/admin/items/{code}/draft/start", data={"csrf_token": token}).status_code == 302
+        xml = client.get(f"/admin/items/{code}/draft/diagram.bpmn").get_data(as_text=True)
+        assert client.post(f"/admin/items/{code}/draft/diagram", json={"xml": xml}).status_code == 400
+        saved = client.post(f"/admin/items/{code}/draft/diagram", json={"xml": xml}, headers={"X-CSRFToken": token})
+        assert saved.status_code == 200 and saved.get_json()["ok"] is True
+    finally:
+        application.extensions["onewindow"].dispose()
