@@ -32,14 +32,18 @@ def pre_review_due(case: Case, calendar: WorkCalendar) -> datetime:
 
 def start(case: Case, guide: dict, calendar: WorkCalendar, at: datetime) -> None:
     """Acceptance: the promised and statutory limits start (from receipt if pre-review ran late)."""
-    begin = at
-    if at >= pre_review_due(case, calendar):
-        begin = case.received_at  # deemed accepted from receipt: the applicant must not pay for our delay
     case.accepted_at = at
+    case.statutory_due_at, case.promised_due_at = limits_from(case, guide, calendar, at)
+
+
+def limits_from(case: Case, guide: dict, calendar: WorkCalendar, accepted_at: datetime) -> tuple[datetime, datetime]:
+    """(statutory, promised) due instants of a case accepted at `accepted_at`, before pauses and extensions."""
+    begin = accepted_at
+    if accepted_at >= pre_review_due(case, calendar):
+        begin = case.received_at  # deemed accepted from receipt: the applicant must not pay for our delay
     default = {"value": JOINT_STATUTORY_LIMIT if guide.get("joint") else 20, "unit": "workday"}
     statutory = guide.get("statutory_limit") or default
-    case.statutory_due_at = due_after(calendar, begin, statutory)
-    case.promised_due_at = due_after(calendar, begin, guide.get("promised_limit") or statutory)
+    return due_after(calendar, begin, statutory), due_after(calendar, begin, guide.get("promised_limit") or statutory)
 
 
 def pause(case: Case, at: datetime, reason: str) -> None:

@@ -52,8 +52,10 @@ def known_group_codes(db: Database) -> set[str]:
         return set(session.scalars(select(Group.code)))
 
 
-def deploy_bundle(db: Database, bundle: Bundle, published_by: str | None = None) -> Deployed:
-    """Publish a checked bundle: a new immutable version unless this exact content already exists."""
+def deploy_bundle(db: Database, bundle: Bundle, published_by: str | None = None, actor=None) -> Deployed:
+    """Publish a checked bundle: a new immutable version unless this exact content already exists.
+
+    `actor` (a User) is named in the audit event when a person published from the browser."""
     guide = bundle.item
     with db.write() as session:
         dept = session.scalar(select(Department).where(Department.code == guide["department"]))
@@ -89,7 +91,7 @@ def deploy_bundle(db: Database, bundle: Bundle, published_by: str | None = None)
         session.add(version)
         session.flush()
         item.current_version = version
-        audit.record(session, "publish_item", department_code=dept.code,
+        audit.record(session, "publish_item", actor=actor, department_code=dept.code,
                      detail={"item": item.code, "version": number, "hash": bundle.content_hash})
         return Deployed(item.code, number, True)
 

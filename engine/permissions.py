@@ -285,3 +285,38 @@ def may_answer_inquiry(user: User | None, department_id: int | None) -> bool:
         return True
     handlers = {CLERK, REVIEWER, SECTION_HEAD, DEPT_ADMIN, CONTENT_EDITOR}
     return bool(user.role_names & handlers) and department_id is not None and user.department_id == department_id
+
+
+DEFINITION_ROLES = frozenset({ANALYST, ADMIN})  # define every item
+PEOPLE_ROLES = frozenset({ADMIN, DEPT_ADMIN})   # manage staff (a department administrator: their own only)
+
+
+def may_define_items(user: User | None) -> bool:
+    """May the user open item definition at all (drafts, publishing, retiring)?"""
+    return user is not None and user.is_active and bool(user.role_names & (DEFINITION_ROLES | {DEPT_ADMIN}))
+
+
+def may_define_item(user: User | None, department_id: int | None) -> bool:
+    """Analysts and administrators define every item; a department administrator only their department's."""
+    if user is None or not user.is_active:
+        return False
+    if user.role_names & DEFINITION_ROLES:
+        return True
+    return DEPT_ADMIN in user.role_names and user.department_id is not None and user.department_id == department_id
+
+
+def may_edit_calendar(user: User | None) -> bool:
+    """The working-day calendar is the whole centre's: system administrators only."""
+    return user is not None and user.is_active and ADMIN in user.role_names
+
+
+def may_manage_people(user: User | None, department_id: int | None = None) -> bool:
+    """Administrators manage everyone; a department administrator the staff of their own department.
+    Without `department_id`: may the user open the people pages at all?"""
+    if user is None or not user.is_active:
+        return False
+    if ADMIN in user.role_names:
+        return True
+    if DEPT_ADMIN not in user.role_names or user.department_id is None:
+        return False
+    return department_id is None or department_id == user.department_id

@@ -83,3 +83,19 @@ def landing_url(user: User) -> str:
     """The page a person lands on after signing in."""
     areas = areas_of(user)
     return url_for(areas[0][1]) if areas else url_for("portal.home")
+
+
+def permission_required(check):
+    """Decorator: like `area_required`, with one of engine.permissions' `may_...(user)` checks deciding."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not check(current_user.user):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

@@ -139,6 +139,46 @@ def check(paths: tuple[str, ...]) -> None:
     click.echo(f"检查通过：{len(report.bundles)} 个事项包，{warnings} 个警告。")
 
 
+@main.command("element-templates", help="根据当前配置（表单、候选组、办理环节）生成 Camunda Modeler 元素模板 JSON 文件。")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def element_templates(file: str) -> None:
+    import json
+
+    from designer_export.templates import element_templates as build
+
+    Path(file).write_text(json.dumps(build(_database()), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"已写入元素模板：{file}")
+
+
+@main.command("export-item", help="把事项 CODE（流程图、表单、指南和全部版本）导出为一个 zip 事项包。")
+@click.argument("code")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export_item(code: str, file: str) -> None:
+    from designer_export.archive import export_item as export
+    from engine.errors import OneWindowError
+
+    try:
+        Path(file).write_bytes(export(_database(), code))
+    except OneWindowError as exc:
+        _fail(exc.message)
+    click.echo(f"已导出事项 {code}：{file}")
+
+
+@main.command("import-item", help="导入 export-item 生成的事项包（含全部版本）。")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_item(file: str) -> None:
+    from designer_export.archive import import_item as load
+    from engine.errors import OneWindowError
+
+    try:
+        code = load(_database(), Path(file).read_bytes(), imported_by="cli")
+    except OneWindowError as exc:
+        for message in getattr(exc, "errors", {}).get("", []):
+            click.echo(message, err=True)
+        _fail(exc.message)
+    click.echo(f"已导入事项 {code}")
+
+
 @main.group(help="审计记录。")
 def audit() -> None:
     pass

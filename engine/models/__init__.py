@@ -3,6 +3,7 @@ from .application import ApplicationDraft, ApplicationRevision
 from .audit import AuditEvent, AuditHead
 from .base import Base
 from .case import Case, CaseTimer, CaseWorkflow, HumanTask
+from .definition import ItemDraft
 from .document import Document, DocumentCounter
 from .fee import FeeCharge
 from .feedback import Evaluation, Message, MessageDelivery
@@ -16,5 +17,5 @@ from .supervision import SupervisionCard, Urge
 __all__ = ["ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base", "CalendarDay",
            "Case", "CaseMaterial", "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter",
            "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask", "Inquiry", "Item",
-           "ItemFacet", "ItemVersion", "Message", "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure",
-           "StoredFile", "Substitution", "SupervisionCard", "Urge", "User", "UserRole"]
+           "ItemDraft", "ItemFacet", "ItemVersion", "Message", "MessageDelivery", "ProcessSpec", "SavedFilter",
+           "SpecialProcedure", "StoredFile", "Substitution", "SupervisionCard", "Urge", "User", "UserRole"]

@@ -1,0 +1,102 @@
+"""The form designer: a draft's forms, each edited as a list of fields, with a preview.
+
+The designer's own form is a JSON Schema form rendered and read by webapp/formrender (rows of name, title,
+kind, required, options, description); engine.form_design turns the rows into the form's JSON Schema and UI
+schema, keeping fields it cannot express as they are.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine import definition, form_design
+from engine.errors import InvalidInput
+from engine.permissions import may_define_items
+
+from .. import formrender
+from ..access import permission_required, signed_in
+from ..extensions import engine_db
+from .drafts import _draft
+from .items import _item
+
+KIND_LABELS = {"text": _l("单行文字"), "textarea": _l("多行文字"), "integer": _l("整数"), "number": _l("数字"),
+               "boolean": _l("是/否"), "date": _l("日期"), "choice": _l("选择（选项每行一个，可写 值=标签）")}
+_KEY = re.compile(r"^[\w\-]+(/[\w\-]+)*$")
+
+
+def designer_spec() -> dict:
+    row = {"type": "object", "required": ["name", "kind"], "properties": {
+        "name": {"type": "string", "title": str(_l("字段名（英文）"))},
+        "title": {"type": "string", "title": str(_l("标题"))},
+        "kind": {"type": "string", "title": str(_l("类型")),
+                 "oneOf": [{"const": k, "title": str(v)} for k, v in KIND_LABELS.items()]},
+        "required": {"type": "boolean", "title": str(_l("必填"))},
+        "options": {"type": "string", "title": str(_l("选项"))},
+        "description": {"type": "string", "title": str(_l("填写说明"))}}}
+    return {"schema": {"type": "object", "properties": {
+                "title": {"type": "string", "title": str(_l("表单标题"))},
+                "rows": {"type": "array", "title": str(_l("字段")), "items": row}}},
+            "ui": {"rows": {"items": {"options": {"ui:widget": "textarea"}, "description": {"ui:widget": "textarea"}}}}}
+
+
+@permission_required(may_define_items)
+def forms(code: str):
+    draft = _draft(code)
+    return render_template("admin/forms.html", item=_item(code), draft=draft, errors={})
+
+
+@permission_required(may_define_items)
+def add_form(code: str):
+    draft = _draft(code)
+    key = request.form.get("key", "").strip()
+    if not _KEY.match(key) or key in draft.forms:
+        message = _("表单名已存在") if key in draft.forms else _("表单名只能含字母、数字、下划线、连字符和 /")
+        return render_template("admin/forms.html", item=_item(code), draft=draft, errors={"key": [message]}), 400
+    updated = dict(draft.forms)
+    updated[key] = {"schema": {"type": "object", "title": key, "properties": {}}, "ui": {}}
+    definition.save_draft(engine_db(), signed_in(), code, forms=updated)
+    return redirect(url_for("admin.design_form", code=code, key=key))
+
+
+def _form(code: str, key: str):
+    draft = _draft(code)
+    if key not in draft.forms:
+        abort(404)
+    return draft, draft.forms[key]
+
+
+def _render(code, key, form, designer, status=200):
+    rows, complex_fields = form_design.rows_of(form["schema"], form.get("ui") or {})
+    return render_template("admin/form_designer.html", item=_item(code), key=key, designer=designer,
+                           complex_fields=complex_fields, preview=formrender.prepare(form)), status
+
+
+@permission_required(may_define_items)
+def design(code: str, key: str):
+    _draft_row, form = _form(code, key)
+    rows, _complex = form_design.rows_of(form["schema"], form.get("ui") or {})
+    data = {"title": form["schema"].get("title", ""), "rows": rows}
+    return _render(code, key, form, formrender.prepare(designer_spec(), data))
+
+
+@permission_required(may_define_items)
+def save(code: str, key: str):
+    draft, form = _form(code, key)
+    submission = formrender.read(designer_spec(), request.form)
+    if not submission.ok:
+        return _render(code, key, form, formrender.again(designer_spec(), submission), 400)
+    try:
+        schema, ui = form_design.apply_rows(form["schema"], form.get("ui") or {}, submission.data.get("rows") or [])
+    except InvalidInput as exc:
+        designer = formrender.prepare(designer_spec(), submission.data, exc.errors, submission.raw)
+        return _render(code, key, form, designer, 400)
+    if submission.data.get("title"):
+        schema["title"] = submission.data["title"]
+    updated = dict(draft.forms)
+    updated[key] = {"schema": schema, "ui": ui}
+    definition.save_draft(engine_db(), signed_in(), code, forms=updated)
+    flash(_("表单 %(key)s 已保存到草稿。", key=key), "success")
+    return redirect(url_for("admin.design_form", code=code, key=key))
