@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from . import audit, calendar_store, case_clock, clock, progress, versions
+from . import audit, calendar_store, case_clock, progress, versions
 from .db import Database
 from .errors import InvalidInput
 from .i18n import _
@@ -43,18 +43,7 @@ def set_overrides(db: Database, actor, entries: list[tuple[date, bool | None, st
             raise InvalidInput(_("说明过长（最多 200 字）"), {"note": [_("说明过长（最多 200 字）")]})
     with db.write() as session:
         for day, is_workday, note in entries:
-            note = (note or "").strip()
-            row = session.get(CalendarDay, day.isoformat())
-            if is_workday is None:
-                if row is not None:
-                    session.delete(row)
-            else:
-                if row is None:
-                    row = CalendarDay(day=day.isoformat())
-                    session.add(row)
-                row.is_workday, row.note, row.updated_at = is_workday, note or None, clock.now()
-            audit.record(session, "calendar_day", actor=actor,
-                         detail={"day": day.isoformat(), "is_workday": is_workday, "note": note})
+            calendar_store.write_day(session, day, is_workday, (note or "").strip(), actor)
     calendar_store.forget()
 
 

@@ -52,11 +52,21 @@ def forget() -> None:
 def set_day(db: Database, day: date, is_workday: bool, note: str = "", actor=None) -> None:
     """Declare a date a working day or a day off (e.g. the State Council's schedule for a new year)."""
     with db.write() as session:
-        row = session.get(CalendarDay, day.isoformat())
+        write_day(session, day, is_workday, note, actor)
+    forget()
+
+
+def write_day(session: Session, day: date, is_workday: bool | None, note: str = "", actor=None) -> None:
+    """Inside the caller's transaction: the override of one date (None removes it, the base calendar applies
+    again), with its audit event `calendar_day`. Call `forget()` after the commit."""
+    row = session.get(CalendarDay, day.isoformat())
+    if is_workday is None:
+        if row is not None:
+            session.delete(row)
+    else:
         if row is None:
             row = CalendarDay(day=day.isoformat())
             session.add(row)
         row.is_workday, row.note, row.updated_at = is_workday, note or None, clock.now()
-        audit.record(session, "calendar_day", actor=actor,
-                     detail={"day": day.isoformat(), "is_workday": is_workday, "note": note})
-    forget()
+    audit.record(session, "calendar_day", actor=actor,
+                 detail={"day": day.isoformat(), "is_workday": is_workday, "note": note})

@@ -122,18 +122,24 @@ def lookup(session: Session, reference: str, contact: str) -> Inquiry | None:
     return inquiry if inquiry is not None and matches else None
 
 
+def _locked(session, reference: str, staff: User, refusal: str) -> Inquiry:
+    """The inquiry by its reference, locked for this transaction, if `staff` may handle it."""
+    inquiry = session.scalar(select(Inquiry).where(Inquiry.reference == (reference or "").strip().upper())
+                             .with_for_update())
+    if inquiry is None:
+        raise NotFound(_("没有该编号的咨询、投诉或建议。"))
+    if not may_answer_inquiry(staff, inquiry.department_id):
+        raise Forbidden(refusal)
+    return inquiry
+
+
 def answer(db: Database, staff: User, reference: str, text: str, public: bool = False) -> Inquiry:
     """Answer an inquiry (a complaint's reply). Only a consultation may be made public."""
     text = (text or "").strip()
     if not text or len(text) > LIMITS["answer"]:
         raise InvalidInput(_("答复内容有误。"), {"answer": [_("请填写答复内容，不超过 %(n)d 个字。", n=LIMITS["answer"])]})
     with db.write() as session:
-        inquiry = session.scalar(select(Inquiry).where(Inquiry.reference == (reference or "").strip().upper())
-                                 .with_for_update())
-        if inquiry is None:
-            raise NotFound(_("没有该编号的咨询、投诉或建议。"))
-        if not may_answer_inquiry(staff, inquiry.department_id):
-            raise Forbidden(_("您不能答复该部门的咨询、投诉或建议。"))
+        inquiry = _locked(session, reference, staff, _("您不能答复该部门的咨询、投诉或建议。"))
         if inquiry.status in ("closed", "archived"):
             raise InvalidState(_("该件已办结，不能再答复。"))
         now = clock.now()
@@ -148,12 +154,7 @@ def advance(db: Database, staff: User, reference: str, status: str) -> Inquiry:
     """Move an inquiry to a later stage of its kind (a complaint: investigating → resolved → replied →
     archived; any: closing an answered one). Never backwards, never to a reply without an answer."""
     with db.write() as session:
-        inquiry = session.scalar(select(Inquiry).where(Inquiry.reference == (reference or "").strip().upper())
-                                 .with_for_update())
-        if inquiry is None:
-            raise NotFound(_("没有该编号的咨询、投诉或建议。"))
-        if not may_answer_inquiry(staff, inquiry.department_id):
-            raise Forbidden(_("您不能办理该部门的咨询、投诉或建议。"))
+        inquiry = _locked(session, reference, staff, _("您不能办理该部门的咨询、投诉或建议。"))
         stages = STATUSES[inquiry.kind]
         if status not in stages or stages.index(status) <= stages.index(inquiry.status):
             raise InvalidState(_("不能从“%(a)s”转为“%(b)s”。", a=status_label(inquiry.status),

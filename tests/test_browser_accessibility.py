@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import cases, demo
+from engine import cases
 
 from .helpers import application, drive, item_code
+from .test_browser_journey import _login
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,14 +39,6 @@ def overflows_horizontally(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
 
 
-def sign_in(page, base, username):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("#login-button")
-    page.wait_for_selector("#logout-button")
-
-
 @pytest.fixture
 def concluded_case(db, users):
     code = item_code(db, "business_license_change")
@@ -66,7 +59,7 @@ def test_the_applicants_pages_pass_axe_and_fit_the_screen(chromium, live_server,
     problems = {}
     for path in public + own:
         if path == own[0]:
-            sign_in(page, live_server, "zhangsan")
+            _login(page, live_server, "zhangsan")
         assert page.goto(live_server + path).status == 200, path
         problems[path] = violations(page) + (["overflows the screen"] if overflows_horizontally(page) else [])
         shot = SCREENSHOTS.get(path.replace(code, "{code}"))

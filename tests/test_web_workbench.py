@@ -216,15 +216,20 @@ def test_the_task_page_diagram_marks_the_open_and_finished_steps_for_those_who_m
     assert outsider.get(f"/workbench/tasks/{review.id}/diagram.json").status_code == 403
 
 
-def test_a_clerk_scans_materials_at_the_window_and_the_case_holds_them(client, db, users):
+def _walk_in_with_scan(client, db, scan: bytes, name: str):
+    """A clerk registers haiyun's construction permit at the window with one scanned contract."""
     code = item_code(db, "construction_permit")
     login(client, "clerk")
-    url = f"/workbench/walk-in/{code}"
     person = {"on_behalf": {"applicant_name": "珠海斗门建工集团有限公司", "applicant_type": "法人",
                             "applicant_id_number": "91440403MA54Q8K3XP"}}
-    action, values = filled_form(client, url, "walk-in-form", {**application(db, code), **person})
-    values.add("upload.contract", (io.BytesIO(material_files.pdf("contract")), "施工合同扫描件.pdf"))
-    response = client.post(action, data=values, content_type="multipart/form-data")
+    action, values = filled_form(client, f"/workbench/walk-in/{code}", "walk-in-form",
+                                 {**application(db, code), **person})
+    values.add("upload.contract", (io.BytesIO(scan), name))
+    return client.post(action, data=values, content_type="multipart/form-data")
+
+
+def test_a_clerk_scans_materials_at_the_window_and_the_case_holds_them(client, db, users):
+    response = _walk_in_with_scan(client, db, material_files.pdf("contract"), "施工合同扫描件.pdf")
     assert response.status_code == 302, Page(response).html
     case_no = Page(client.get(response.headers["Location"])).text("case-no")
     with db.read() as session:
@@ -235,14 +240,7 @@ def test_a_clerk_scans_materials_at_the_window_and_the_case_holds_them(client, d
 
 
 def test_a_disguised_scan_is_refused_at_the_window_and_no_case_is_made(client, db, users):
-    code = item_code(db, "construction_permit")
-    login(client, "clerk")
-    url = f"/workbench/walk-in/{code}"
-    person = {"on_behalf": {"applicant_name": "珠海斗门建工集团有限公司", "applicant_type": "法人",
-                            "applicant_id_number": "91440403MA54Q8K3XP"}}
-    action, values = filled_form(client, url, "walk-in-form", {**application(db, code), **person})
-    values.add("upload.contract", (io.BytesIO(material_files.exe()), "施工合同.pdf"))
-    response = client.post(action, data=values, content_type="multipart/form-data")
+    response = _walk_in_with_scan(client, db, material_files.exe(), "施工合同.pdf")
     assert response.status_code == 400
     assert Page(response).find("error-materials-contract") is not None
     with db.read() as session:
