@@ -185,3 +185,36 @@ def _describe(session: Session, found, now: datetime) -> list[DeskRow]:
                             task.id if task is not None else None, handler, departments.get(dept, ""),
                             row.timer or "", row.due_at <= now))
     return rows
+
+
+def level_counts(session: Session, user: User, now: datetime | None = None) -> dict:
+    """How many open cases and open staff steps in the supervisor's scope are yellow and red (the
+    dashboard): {"case": {"yellow": n, "red": n}, "step": {...}}. The same rows the live lists show: cases
+    with a promised limit, staff steps with their own limit, levels by `deadlines.step_level_sql`."""
+    from sqlalchemy import func
+
+    from .permissions import APPLICANT_GROUP
+    from .status import FINAL
+
+    now = now or clock.now()
+    scope = supervised_departments(session, user)
+    counts = {"case": {"yellow": 0, "red": 0}, "step": {"yellow": 0, "red": 0}}
+    if scope == []:
+        return counts
+    cases = (select(Case.warning_level, func.count()).where(Case.warning_level.in_(("yellow", "red")),
+                                                           Case.promised_due_at.is_not(None),
+                                                           Case.status.not_in([int(s) for s in FINAL])))
+    level = deadlines.step_level_sql(now).label("level")
+    steps = (select(level).select_from(HumanTask).join(Case, Case.id == HumanTask.case_id)
+             .where(HumanTask.state == "open", HumanTask.due_at.is_not(None),
+                    func.coalesce(HumanTask.group_code, "") != APPLICANT_GROUP))
+    if scope is not None:
+        cases = cases.where(Case.department_id.in_(scope))
+        steps = steps.where(HumanTask.department_id.in_(scope))
+    for colour, n in session.execute(cases.group_by(Case.warning_level)).all():
+        counts["case"][colour] = n
+    inner = steps.subquery()  # grouped outside: PostgreSQL will not match a CASE's parameters twice
+    for colour, n in session.execute(select(inner.c.level, func.count()).where(inner.c.level.in_(("yellow", "red")))
+                                     .group_by(inner.c.level)).all():
+        counts["step"][colour] = n
+    return counts

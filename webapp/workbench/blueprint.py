@@ -5,6 +5,7 @@ from ..access import area_required
 from . import controllers as c
 from . import fees as f
 from . import handling as h
+from . import urges as u
 from . import walk_in as w
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
@@ -52,3 +53,9 @@ bp.add_url_rule("/tickets/settle", "settle_tickets", f.settle_tickets, methods=[
 
 # The fee section of a case, included by the workbench task page and the applicant's case page.
 bp.add_app_template_global(f.case_fees, "case_fees")
+
+# Supervision on the workbench: answering urges (催办) and acknowledging yellow / red cards.
+bp.add_url_rule("/urges/<int:urge_id>/answer", "answer_urge", u.answer_urge, methods=["POST"])
+bp.add_url_rule("/cards/<int:card_id>/acknowledge", "acknowledge_card", u.acknowledge_card, methods=["POST"])
+bp.add_app_template_global(u.task_supervision, "task_supervision")
+bp.add_app_template_global(u.my_notices, "my_notices")
