@@ -289,11 +289,22 @@ def cases_behind(session: Session, user: User, f: StatsFilter, key: str, metric:
 
 
 def trend(session: Session, user: User, f: StatsFilter) -> list[tuple[str, int, int, int]]:
-    """(month, received, concluded, overdue) for every month of the period, for the trend chart."""
+    """(month, received, concluded, overdue) for every month of the period (zeros included), for the trend."""
     c = _cohort(session, user, f, {})
     conditions = _conditions(c)
     rows = session.execute(select(c.month, func.count(),
                                   func.sum(sql_case((conditions["concluded"], 1), else_=0)),
                                   func.sum(sql_case((conditions["overdue"], 1), else_=0)))
                            .group_by(c.month).order_by(c.month)).all()
-    return [(month, int(n), int(done or 0), int(late or 0)) for month, n, done, late in rows]
+    found = {month: (int(n), int(done or 0), int(late or 0)) for month, n, done, late in rows}
+    months = _months(f.date_from, f.date_to) if f.date_from and f.date_to else sorted(found)
+    return [(month, *found.get(month, (0, 0, 0))) for month in months]
+
+
+def _months(first: date, last: date) -> list[str]:
+    """Every month from `first` to `last` ("YYYY-MM"), so a month without cases shows as zero."""
+    months, at = [], first.replace(day=1)
+    while at <= last and len(months) < 240:
+        months.append(at.strftime("%Y-%m"))
+        at = (at.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months

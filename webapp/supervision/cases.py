@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine import audit, supervision, urging
+from engine.organisation import group_names
 from engine.errors import InvalidInput
 from engine.models import Case, HumanTask, Urge
 from engine.permissions import may_supervise_case, may_urge
@@ -33,7 +34,7 @@ def _render(case: Case, errors: dict | None = None, values: dict | None = None, 
 
     return render_template("supervision/case.html", case=case, steps=steps, urgeable=urgeable, urges=urges,
                            cards=supervision.cards_of_case(db.session, case), history=history(db.session, case),
-                           reasons=supervision.REASONS, errors=errors or {}, values=values or {}), status
+                           reasons=supervision.REASONS, groups=group_names(db.session), errors=errors or {}, values=values or {}), status
 
 
 @area_required("supervision")
