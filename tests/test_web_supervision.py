@@ -99,6 +99,11 @@ def test_a_late_case_moves_the_dashboard_the_supervisor_urges_and_the_handler_an
         assert session.get(Urge, urge.id).answer == "已收到，今日直接审查。"
     assert "已收到，今日直接审查。" in _tagged(Page(supervisor.get(url)), f"urge-answer-{urge.id}")
 
+    # The applicant's case page shows the same clock.
+    applicant = Page(_as(app, "haiyun").get(f"/my/cases/{case_id}"))
+    assert applicant.find("case-clock").get("data-level") == "yellow"
+    assert _tagged(applicant, "case-clock-due") == "2026-03-09"
+
     # Next Tuesday the case is red; the red lists carry the case and its step.
     clock.travel_to(MONDAY + timedelta(days=8, hours=1))
     timers.fire_due(db)
