@@ -182,3 +182,15 @@ def test_the_audit_chain_page_shows_the_chain_intact_then_where_it_breaks(app, d
         conn.execute(text("UPDATE audit_event SET opinion = '篡改' WHERE seq = 3"))
     broken = Page(client.get("/supervision/audit-chain"))
     assert broken.find("chain-intact") is None and broken.find("chain-broken").get("data-broken-at") == "3"
+
+
+def test_bad_statistics_questions_are_named_and_a_number_that_is_not_there_is_404(app, db, users):
+    _accepted_construction_case(db, users)
+    client = _as(app, "supervisor")
+    page = Page(client.get("/supervision/statistics?dimension=colour&month=2026-13&department=nowhere"))
+    assert page.status == 200 and len(page.all("data-testid", "filter-problem")) == 3
+    assert page.find("stats-table") is not None  # asked again by department for the current month
+    assert client.get("/supervision/statistics/cases?month=2026-03&key=abc&metric=received").status_code == 404
+    assert client.get("/supervision/statistics/cases?month=2026-03&key=all&metric=bribes").status_code == 404
+    listed = Page(client.get("/supervision/statistics/cases?month=2026-03&key=all&metric=accepted"))
+    assert len(listed.all("data-testid", "drill-case-")) == 1
