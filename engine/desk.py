@@ -189,9 +189,10 @@ def _describe(session: Session, found, now: datetime) -> list[DeskRow]:
 
 def level_counts(session: Session, user: User, now: datetime | None = None) -> dict:
     """How many open cases and open staff steps in the supervisor's scope are yellow and red (the
-    dashboard): {"case": {"yellow": n, "red": n}, "step": {...}}. The same rows the live lists show: cases
-    with a promised limit, staff steps with their own limit, levels as `deadlines.step_level` gives them.
-    The steps are one pass over the open steps' partial index, without a join (bench/desk_bench.py times it)."""
+    dashboard): {"case": {"yellow": n, "red": n}, "step": {...}}. The rows the live lists show: open cases
+    (yellow or red only against a promised limit) and staff steps with their own limit, at the level
+    `deadlines.step_level` gives them, counted in one pass over the open steps' partial index without a
+    join to the cases (bench/desk_bench.py times it)."""
     from sqlalchemy import and_, case as sql_case, func, or_
 
     from .permissions import APPLICANT_GROUP
@@ -203,7 +204,6 @@ def level_counts(session: Session, user: User, now: datetime | None = None) -> d
     if scope == []:
         return counts
     cases = (select(Case.warning_level, func.count()).where(Case.warning_level.in_(("yellow", "red")),
-                                                           Case.promised_due_at.is_not(None),
                                                            Case.status.not_in([int(s) for s in FINAL])))
     # Steps from their own rows alone: an open task carries its case's level (`case_warning`, kept equal by
     # engine.models.case), so no join to the cases; the level rule is `deadlines.step_level`'s.
