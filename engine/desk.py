@@ -157,13 +157,18 @@ def _describe(session: Session, found, now: datetime) -> list[DeskRow]:
     if not found:
         return []
     case_ids = {row.case_id for row in found}
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    # Only the columns a row shows: whole rows would decode every application and submission (JSON).
+    cases = {c.id: c for c in session.execute(select(Case.id, Case.case_no, Case.title, Case.item_id,
+                                                     Case.department_id).where(Case.id.in_(case_ids)))}
+    step_columns = (HumanTask.id, HumanTask.case_id, HumanTask.name, HumanTask.assignee_id, HumanTask.group_code,
+                    HumanTask.department_id)
     open_steps = {}
-    for task in session.scalars(select(HumanTask).where(HumanTask.case_id.in_(case_ids), HumanTask.state == "open")
+    for task in session.execute(select(*step_columns).where(HumanTask.case_id.in_(case_ids), HumanTask.state == "open")
                                 .order_by(HumanTask.created_at, HumanTask.id)):
         open_steps.setdefault(task.case_id, task)
     task_ids = {row.task_id for row in found if row.task_id is not None}
-    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids)))} if task_ids else {}
+    tasks = ({t.id: t for t in session.execute(select(*step_columns).where(HumanTask.id.in_(task_ids)))}
+             if task_ids else {})
     people = {t.assignee_id for t in list(tasks.values()) + list(open_steps.values()) if t.assignee_id}
     names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(people))).all()) if people else {}
     departments = dict(session.execute(select(Department.id, Department.name)).all())
