@@ -92,6 +92,13 @@ def test_a_late_case_moves_the_dashboard_the_supervisor_urges_and_the_handler_an
     task_url = f"/workbench/tasks/{escalation.id}"
     task_page = Page(head.get(task_url))
     assert task_page.find("case-clock") is not None and task_page.find("case-clock").get("data-level") == "yellow"
+    # Nobody else answers it or acknowledges someone else's card: 404, the urge and card untouched.
+    clerk = _as(app, "clerk")
+    assert clerk.post(f"/workbench/urges/{urge.id}/answer", data={"answer": "我来答复。"}).status_code == 404
+    with db.read() as session:
+        head_cards = [c.id for c in session.scalars(select(SupervisionCard).where(
+            SupervisionCard.case_id == case_id, SupervisionCard.acknowledged_at.is_(None)))]
+    assert head_cards and clerk.post(f"/workbench/cards/{head_cards[0]}/acknowledge").status_code == 404
     bad = submit(head, task_url, f"answer-urge-form-{urge.id}", {"answer": "好"})
     assert bad.status_code == 400 and Page(bad).find(f"urge-answer-error-{urge.id}") is not None
     assert submit(head, task_url, f"answer-urge-form-{urge.id}", {"answer": "已收到，今日直接审查。"}).status_code == 302
@@ -114,6 +121,11 @@ def test_a_late_case_moves_the_dashboard_the_supervisor_urges_and_the_handler_an
     deadlines = Page(supervisor.get("/supervision/deadlines?warning=red&kind=case"))
     assert [e.get("data-level") for e in deadlines.all("data-testid", "desk-row-")] == ["red"]
 
+    # While it is open and red the month counts it in progress and overdue, not concluded.
+    month = Page(supervisor.get("/supervision/statistics?month=2026-03"))
+    assert {m: _tagged(month, f"stat-all-{m}") for m in ("in_progress", "overdue", "concluded")} == {
+        "in_progress": "1", "overdue": "1", "concluded": "0"}
+
     # The head concludes, late: the counts fall back, the case's clock shows the overdue working days.
     cases.complete(db, escalation.id, users["head"], answer(db, escalation, action="take_over", decision="agree",
                                                             opinion="科长直接审查同意。"))
@@ -127,8 +139,10 @@ def test_a_late_case_moves_the_dashboard_the_supervisor_urges_and_the_handler_an
 
     # The statistics of the month count it received, concluded, overdue and not on time.
     stats = Page(supervisor.get("/supervision/statistics?month=2026-03"))
-    total = {m: _tagged(stats, f"stat-all-{m}") for m in ("received", "concluded", "overdue", "on_time", "early")}
-    assert total == {"received": "1", "concluded": "1", "overdue": "1", "on_time": "0", "early": "0"}
+    total = {m: _tagged(stats, f"stat-all-{m}") for m in ("received", "concluded", "overdue", "on_time", "early",
+                                                           "in_progress")}
+    assert total == {"received": "1", "concluded": "1", "overdue": "1", "on_time": "0", "early": "0",
+                     "in_progress": "0"}
 
 
 def test_clerks_and_applicants_may_not_open_the_desk(app, db, users):
