@@ -36,6 +36,12 @@ def test_the_supervisor_urges_a_yellow_case_from_the_desk_and_exports_the_statis
     page.click('[data-testid="link-yellow-cases"]')
     page.wait_for_selector(f'[data-testid="desk-row-case-{case_id}"]')
     _shot(page, "yellow-list")
+    # The list refreshes in place (every minute, or now): a second late case appears without reloading.
+    other_id, _other = _accepted_construction_case(db, users)
+    clock.travel_to(MONDAY + timedelta(days=4, hours=2))
+    timers.fire_due(db)
+    page.click("#live-refresh")
+    page.wait_for_selector(f'#live-region[data-refreshed="1"] [data-testid="desk-row-case-{other_id}"]')
     page.click(f'[data-testid="desk-row-case-{case_id}"] [data-testid="open-case-{case_id}"]')
     page.wait_for_selector("#case-clock")
     assert page.get_attribute("#case-clock", "data-level") == "yellow"
@@ -48,10 +54,10 @@ def test_the_supervisor_urges_a_yellow_case_from_the_desk_and_exports_the_statis
     page.goto(f"{live_server}/supervision/statistics?month=2026-03")
     page.wait_for_selector('#chart-trend[data-drawn="true"]')
     assert page.locator("#chart-trend canvas").count() == 1
-    assert page.inner_text('[data-testid="stat-all-received"]') == "1"
+    assert page.inner_text('[data-testid="stat-all-received"]') == "2"
     _shot(page, "statistics")
     with page.expect_download() as download:
         page.click("#export-xlsx")
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[-1][0] == "合计" and rows[-1][1] == 1
+    assert rows[-1][0] == "合计" and rows[-1][1] == 2

@@ -10,9 +10,15 @@
       .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.text(); })
       .then(function (html) {
         region.innerHTML = html;
+        region.dataset.refreshed = String((parseInt(region.dataset.refreshed, 10) || 0) + 1);
         if (stamp) { stamp.textContent = "已更新 " + new Date().toLocaleTimeString("zh-CN"); }
       })
       .catch(function () { if (stamp) { stamp.textContent = "刷新失败，稍后重试"; } });
   }
   window.setInterval(refresh, seconds * 1000);
+  var button = document.getElementById("live-refresh");
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("click", refresh);
+  }
 })();
