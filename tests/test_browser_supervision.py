@@ -9,7 +9,8 @@ import pytest
 from engine import clock, timers
 
 from .helpers import only_open_task
-from .test_browser_journey import _login
+from .test_browser_accessibility import violations
+from .test_browser_journey import _login, _logout
 from .test_supervision import MONDAY, _accepted_construction_case
 
 pytestmark = pytest.mark.browser
@@ -32,10 +33,12 @@ def test_the_supervisor_urges_a_yellow_case_from_the_desk_and_exports_the_statis
     _login(page, live_server, "supervisor")
     page.goto(f"{live_server}/supervision/")
     assert page.inner_text("#count-yellow") == "1"
+    assert violations(page) == []
     _shot(page, "dashboard")
     page.click('[data-testid="link-yellow-cases"]')
     page.wait_for_selector(f'[data-testid="desk-row-case-{case_id}"]')
     _shot(page, "yellow-list")
+    assert violations(page) == []
     # The list refreshes in place (every minute, or now): a second late case appears without reloading.
     other_id, _other = _accepted_construction_case(db, users)
     clock.travel_to(MONDAY + timedelta(days=4, hours=2))
@@ -46,15 +49,34 @@ def test_the_supervisor_urges_a_yellow_case_from_the_desk_and_exports_the_statis
     page.wait_for_selector("#case-clock")
     assert page.get_attribute("#case-clock", "data-level") == "yellow"
     page.fill(f"#urge-message-{escalation.id}", "请今日内处理该超时办件。")
+    assert violations(page) == []
     _shot(page, "case")
     page.click(f"#urge-button-{escalation.id}")
     page.wait_for_selector('[data-testid="flash-success"]')
     assert "请今日内处理该超时办件。" in page.inner_text("#urge-table")
+    _logout(page)
 
+    # The head sees the urge at the top of the inbox and answers it on the task page.
+    _login(page, live_server, "head")
+    page.goto(f"{live_server}/workbench/")
+    page.wait_for_selector("#notices")
+    assert violations(page) == []
+    page.click('[data-testid^="open-urge-"]')
+    page.fill('textarea[name="answer"]', "已收到，今日办结。")
+    _shot(page, "urge-answer")
+    page.click('button[id^="answer-urge-"]')
+    page.wait_for_selector('[data-testid="flash-success"]')
+    assert "已收到，今日办结。" in page.inner_text("#urge-list")
+    _logout(page)
+    _login(page, live_server, "supervisor")
+
+    page.goto(f"{live_server}/supervision/deadlines?warning=yellow")
+    assert violations(page) == []
     page.goto(f"{live_server}/supervision/statistics?month=2026-03")
     page.wait_for_selector('#chart-trend[data-drawn="true"]')
     assert page.locator("#chart-trend canvas").count() == 1
     assert page.inner_text('[data-testid="stat-all-received"]') == "2"
+    assert violations(page) == []
     _shot(page, "statistics")
     with page.expect_download() as download:
         page.click("#export-xlsx")
