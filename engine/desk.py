@@ -226,3 +226,21 @@ def level_counts(session: Session, user: User, now: datetime | None = None) -> d
     step_yellow, step_red = session.execute(steps).one()
     counts["step"] = {"yellow": int(step_yellow or 0), "red": int(step_red or 0)}
     return counts
+
+
+def waiting_counts(session: Session, user: User) -> dict:
+    """In the supervisor's scope: urges not yet answered and cards nobody has acknowledged (the dashboard)."""
+    from sqlalchemy import func
+
+    from .models import SupervisionCard, Urge
+
+    scope = supervised_departments(session, user)
+    if scope == []:
+        return {"urges": 0, "cards": 0}
+    urges = (select(func.count()).select_from(Urge).join(Case, Case.id == Urge.case_id)
+             .where(Urge.answered_at.is_(None)))
+    cards = select(func.count()).select_from(SupervisionCard).where(SupervisionCard.acknowledged_at.is_(None))
+    if scope is not None:
+        urges = urges.where(Case.department_id.in_(scope))
+        cards = cards.where(SupervisionCard.department_id.in_(scope))
+    return {"urges": session.scalar(urges) or 0, "cards": session.scalar(cards) or 0}

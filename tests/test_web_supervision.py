@@ -59,9 +59,10 @@ def test_a_late_case_moves_the_dashboard_the_supervisor_urges_and_the_handler_an
     reviewer = _as(app, "reviewer")
     inbox = Page(reviewer.get("/workbench/"))
     card_ids = [int(e.get("data-testid").rsplit("-", 1)[1]) for e in inbox.all("data-testid", "notice-card-")]
-    assert len(card_ids) == 1
+    assert len(card_ids) == 1 and Page(supervisor.get("/supervision/")).text("count-cards") == "1"
     assert reviewer.post(f"/workbench/cards/{card_ids[0]}/acknowledge").status_code == 302
     assert Page(reviewer.get("/workbench/")).all("data-testid", "notice-card-") == []
+    assert Page(supervisor.get("/supervision/")).text("count-cards") == "0"
     with db.read() as session:
         assert session.get(SupervisionCard, card_ids[0]).acknowledged_at is not None
 
@@ -84,6 +85,7 @@ def test_a_late_case_moves_the_dashboard_the_supervisor_urges_and_the_handler_an
     with db.read() as session:
         urge = session.scalar(select(Urge).where(Urge.case_id == case_id))
     assert urge.task_id == escalation.id and urge.answered_at is None
+    assert Page(supervisor.get("/supervision/")).text("count-urges") == "1"
 
     # The head sees the urge on the inbox and answers it on the task page, where both clocks show.
     head = _as(app, "head")
@@ -105,6 +107,7 @@ def test_a_late_case_moves_the_dashboard_the_supervisor_urges_and_the_handler_an
     with db.read() as session:
         assert session.get(Urge, urge.id).answer == "已收到，今日直接审查。"
     assert "已收到，今日直接审查。" in _tagged(Page(supervisor.get(url)), f"urge-answer-{urge.id}")
+    assert Page(supervisor.get("/supervision/")).text("count-urges") == "0"
 
     # The applicant's case page shows the same clock.
     applicant = Page(_as(app, "haiyun").get(f"/my/cases/{case_id}"))

@@ -19,7 +19,8 @@ LIVE_COLOURS = ("yellow", "red")
 @area_required("supervision")
 def dashboard():
     counts = desk.level_counts(db.session, signed_in())
-    return render_template("supervision/dashboard.html", counts=counts, warnings=WARNING_LABELS)
+    return render_template("supervision/dashboard.html", counts=counts, waiting=desk.waiting_counts(db.session,
+                                                                                                  signed_in()))
 
 
 @area_required("supervision")
