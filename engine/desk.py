@@ -110,6 +110,8 @@ def overdue_timers(session: Session, user: User, f: DeskFilter | None = None, pa
             query = query.where(Case.item_id == item_id)
         if f.warning in WARNINGS:
             query = query.where(query.selected_columns.level == f.warning)
+            if kind == "step":  # the same test on the step's own copy of its case's level: filtered before the join
+                query = query.where(_step_warning(f.warning, now))
         if f.due_from:
             query = query.where(due >= datetime.combine(f.due_from, time(0), clock.TZ))
         if f.due_to:
@@ -141,6 +143,18 @@ def _branch(kind: str, now: datetime):
                    Case.warning_level.label("level"), Case.id.label("case_id"),
                    cast(null(), Integer).label("task_id"), cast(null(), String(200)).label("timer"))
             .where(text(_qualified_case())))
+
+
+def _step_warning(warning: str, now: datetime):
+    """`deadlines.step_level` == warning, over the open step's copy of its case's level (`case_warning`)."""
+    from sqlalchemy import and_, func, or_
+
+    level = func.coalesce(HumanTask.case_warning, "normal")
+    if warning == "red":
+        return level == "red"
+    if warning == "yellow":
+        return and_(level != "red", or_(HumanTask.due_at <= now, level == "yellow"))
+    return and_(level == "normal", HumanTask.due_at > now)
 
 
 def _qualified_step() -> str:
