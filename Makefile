@@ -31,6 +31,8 @@ $(VENDOR)/.stamp: node_modules/.stamp
 	mkdir -p $(VENDOR)/bpmn-js
 	cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/assets/
+	mkdir -p $(VENDOR)/echarts
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	@touch $@
 
 static: $(VENDOR)/.stamp

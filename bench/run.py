@@ -11,6 +11,8 @@ groups run in the order cases, timers, inbox):
   3. inbox page p50/p95 (engine.inbox.inbox_page) at 100 k cases / 1 M tasks, beside the bare indexed query
   4. timer lateness p50/p99/max and duplicate firings for 10 k boundary timers (engine.scheduler.WakeScheduler)
   5. stored bytes per concluded small case
+  6. the supervision desk at the inbox's 100 k cases: deadlines page, red list, dashboard counts, a month of
+     statistics (bench/desk_bench.py)
 
 This is a script, not a timed test: it reports, it does not fail on a MISS (exit status 0), but it exits
 non-zero if a benchmark could not run.
@@ -34,7 +36,7 @@ sys.path.insert(1, str(HERE.parent))  # the engine, when run without the editabl
 
 from common import Results, postgresql_available, prepare, temp_database  # noqa: E402
 
-ALL = ("cases", "timers", "inbox")  # the 1 M-row bulk load last: its disk write-back would disturb the others
+ALL = ("cases", "timers", "inbox", "desk")  # the 1 M-row bulk load last: its disk write-back would disturb the others
 
 
 def parse_args(argv=None):
@@ -150,6 +152,21 @@ def run_backend(backend: str, args, results: Results) -> list[str]:
         except Exception:
             traceback.print_exc()
             failures.append(f"{backend}: inbox")
+    if "desk" in args.only:
+        _settle()
+        try:
+            import desk_bench
+
+            with temp_database(backend, "desk") as url:
+                db = prepare(url)
+                try:
+                    _version(db, backend, results)
+                    desk_bench.run(db, backend, results, args.inbox_cases, args.inbox_iterations)
+                finally:
+                    db.dispose()
+        except Exception:
+            traceback.print_exc()
+            failures.append(f"{backend}: desk")
     return failures
 
 

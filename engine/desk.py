@@ -110,6 +110,8 @@ def overdue_timers(session: Session, user: User, f: DeskFilter | None = None, pa
             query = query.where(Case.item_id == item_id)
         if f.warning in WARNINGS:
             query = query.where(query.selected_columns.level == f.warning)
+            if kind == "step":  # the same test on the step's own copy of its case's level: filtered before the join
+                query = query.where(_step_warning(f.warning, now))
         if f.due_from:
             query = query.where(due >= datetime.combine(f.due_from, time(0), clock.TZ))
         if f.due_to:
@@ -143,6 +145,18 @@ def _branch(kind: str, now: datetime):
             .where(text(_qualified_case())))
 
 
+def _step_warning(warning: str, now: datetime):
+    """`deadlines.step_level` == warning, over the open step's copy of its case's level (`case_warning`)."""
+    from sqlalchemy import and_, func, or_
+
+    level = func.coalesce(HumanTask.case_warning, "normal")
+    if warning == "red":
+        return level == "red"
+    if warning == "yellow":
+        return and_(level != "red", or_(HumanTask.due_at <= now, level == "yellow"))
+    return and_(level == "normal", HumanTask.due_at > now)
+
+
 def _qualified_step() -> str:
     # The partial index's predicate, verbatim, with the table named (the query joins case_file, whose
     # columns share some names).
@@ -157,13 +171,18 @@ def _describe(session: Session, found, now: datetime) -> list[DeskRow]:
     if not found:
         return []
     case_ids = {row.case_id for row in found}
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    # Only the columns a row shows: whole rows would decode every application and submission (JSON).
+    cases = {c.id: c for c in session.execute(select(Case.id, Case.case_no, Case.title, Case.item_id,
+                                                     Case.department_id).where(Case.id.in_(case_ids)))}
+    step_columns = (HumanTask.id, HumanTask.case_id, HumanTask.name, HumanTask.assignee_id, HumanTask.group_code,
+                    HumanTask.department_id)
     open_steps = {}
-    for task in session.scalars(select(HumanTask).where(HumanTask.case_id.in_(case_ids), HumanTask.state == "open")
+    for task in session.execute(select(*step_columns).where(HumanTask.case_id.in_(case_ids), HumanTask.state == "open")
                                 .order_by(HumanTask.created_at, HumanTask.id)):
         open_steps.setdefault(task.case_id, task)
     task_ids = {row.task_id for row in found if row.task_id is not None}
-    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids)))} if task_ids else {}
+    tasks = ({t.id: t for t in session.execute(select(*step_columns).where(HumanTask.id.in_(task_ids)))}
+             if task_ids else {})
     people = {t.assignee_id for t in list(tasks.values()) + list(open_steps.values()) if t.assignee_id}
     names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(people))).all()) if people else {}
     departments = dict(session.execute(select(Department.id, Department.name)).all())
@@ -185,3 +204,57 @@ def _describe(session: Session, found, now: datetime) -> list[DeskRow]:
                             task.id if task is not None else None, handler, departments.get(dept, ""),
                             row.timer or "", row.due_at <= now))
     return rows
+
+
+def level_counts(session: Session, user: User, now: datetime | None = None) -> dict:
+    """How many open cases and open staff steps in the supervisor's scope are yellow and red (the
+    dashboard): {"case": {"yellow": n, "red": n}, "step": {...}}. The rows the live lists show: open cases
+    (yellow or red only against a promised limit) and staff steps with their own limit, at the level
+    `deadlines.step_level` gives them, counted in one pass over the open steps' partial index without a
+    join to the cases (bench/desk_bench.py times it)."""
+    from sqlalchemy import and_, case as sql_case, func, or_
+
+    from .permissions import APPLICANT_GROUP
+    from .status import FINAL
+
+    now = now or clock.now()
+    scope = supervised_departments(session, user)
+    counts = {"case": {"yellow": 0, "red": 0}, "step": {"yellow": 0, "red": 0}}
+    if scope == []:
+        return counts
+    cases = (select(Case.warning_level, func.count()).where(Case.warning_level.in_(("yellow", "red")),
+                                                           Case.status.not_in([int(s) for s in FINAL])))
+    # Steps from their own rows alone: an open task carries its case's level (`case_warning`, kept equal by
+    # engine.models.case), so no join to the cases; the level rule is `deadlines.step_level`'s.
+    red = HumanTask.case_warning == "red"
+    yellow = and_(func.coalesce(HumanTask.case_warning, "normal") != "red",
+                  or_(HumanTask.due_at <= now, HumanTask.case_warning == "yellow"))
+    steps = (select(func.sum(sql_case((yellow, 1), else_=0)), func.sum(sql_case((red, 1), else_=0)))
+             .select_from(HumanTask).where(text(_qualified_step()),  # verbatim: SQLite's partial index
+                                           func.coalesce(HumanTask.group_code, "") != APPLICANT_GROUP))
+    if scope is not None:
+        cases = cases.where(Case.department_id.in_(scope))
+        steps = steps.where(HumanTask.department_id.in_(scope))
+    for colour, n in session.execute(cases.group_by(Case.warning_level)).all():
+        counts["case"][colour] = n
+    step_yellow, step_red = session.execute(steps).one()
+    counts["step"] = {"yellow": int(step_yellow or 0), "red": int(step_red or 0)}
+    return counts
+
+
+def waiting_counts(session: Session, user: User) -> dict:
+    """In the supervisor's scope: urges not yet answered and cards nobody has acknowledged (the dashboard)."""
+    from sqlalchemy import func
+
+    from .models import SupervisionCard, Urge
+
+    scope = supervised_departments(session, user)
+    if scope == []:
+        return {"urges": 0, "cards": 0}
+    urges = (select(func.count()).select_from(Urge).join(Case, Case.id == Urge.case_id)
+             .where(Urge.answered_at.is_(None)))
+    cards = select(func.count()).select_from(SupervisionCard).where(SupervisionCard.acknowledged_at.is_(None))
+    if scope is not None:
+        urges = urges.where(Case.department_id.in_(scope))
+        cards = cards.where(SupervisionCard.department_id.in_(scope))
+    return {"urges": session.scalar(urges) or 0, "cards": session.scalar(cards) or 0}

@@ -93,3 +93,16 @@ def test_serve_answers_http_with_its_scheduler_running(fresh_env):
     finally:
         server.terminate()
         server.communicate(timeout=20)
+
+
+def test_demo_bulk_loads_cases_the_desk_and_statistics_can_count(fresh_env, db):
+    from sqlalchemy import func, select
+
+    from engine.models import Case, HumanTask
+
+    result = onewindow("demo", "--cases", "40", "--bulk", env=fresh_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "批量写入 40 件办件" in result.stdout
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 40
+        assert session.scalar(select(func.count()).select_from(HumanTask)) == 400

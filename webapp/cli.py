@@ -71,10 +71,15 @@ def _install_guide_files(bundles, root) -> None:
                        f"{'、'.join(missing)}，办事指南不提供这些文件的下载")
 
 
+BULK_FROM = 1000  # from this many demo cases on, rows are bulk-loaded (see `demo`)
+
+
 @main.command(help="创建演示账号和演示办件。")
 @click.option("--cases", "count", default=12, show_default=True, type=click.IntRange(0, 2_000_000),
               help="演示办件数量。")
-def demo(count: int) -> None:
+@click.option("--bulk/--no-bulk", default=None,
+              help=f"直接批量写入办件和任务行（{BULK_FROM} 件及以上默认如此，用于列表、监察和统计的数据量演示）。")
+def demo(count: int, bulk: bool | None) -> None:
     from engine import demo as demo_data
 
     database = _database()
@@ -82,10 +87,33 @@ def demo(count: int) -> None:
     from engine.portal_seed import seed_demo_content
 
     seed_demo_content(database)  # the portal's news, notices, policies and answered consultations
-    made = demo_data.create_demo_cases(database, count) if count else 0
+    if bulk or (bulk is None and count >= BULK_FROM):
+        made = _bulk_cases(database, count)
+    else:
+        made = demo_data.create_demo_cases(database, count) if count else 0
     click.echo(f"已创建 {made} 件演示办件。演示账号（密码均为 {demo_data.DEMO_PASSWORD}）：")
     for account in accounts:
         click.echo(f"  {account.username:<12} {account.role_label}（{account.display_name}）")
+
+
+def _bulk_cases(database, count: int) -> int:
+    """Case and task rows written directly by the benchmarks' loader (bench/inbox_bench.py: ten tasks a case,
+    60 % concluded, the rest open and some yellow or red), minutes for 100 k instead of hours through the
+    engine. They carry no workflow and no audit trail: for the volume of lists, the desk and statistics,
+    not for handling."""
+    import time
+
+    bench = PROJECT_ROOT / "bench"
+    if not (bench / "inbox_bench.py").is_file():
+        _fail("批量写入需要源码目录中的 bench/inbox_bench.py（请在项目目录中运行，或使用 --no-bulk）。")
+    sys.path.insert(0, str(bench))
+    from inbox_bench import bulk_load
+
+    started = time.perf_counter()
+    made, tasks, _seconds = bulk_load(database, count)
+    click.echo(f"批量写入 {made} 件办件、{tasks} 个任务，用时 {time.perf_counter() - started:.0f} 秒"
+               "（无流程实例和审计记录，仅用于数据量演示）。")
+    return made
 
 
 @main.command(help="启动网站（内嵌定时调度器，适用于单机部署）。")

@@ -6,6 +6,7 @@ from . import controllers as c
 from . import fees as f
 from . import handling as h
 from . import inquiries as q
+from . import urges as u
 from . import walk_in as w
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
@@ -57,3 +58,9 @@ bp.add_app_template_global(f.case_fees, "case_fees")
 bp.add_url_rule("/inquiries", "inquiries", area_required("workbench")(q.inquiry_list))
 bp.add_url_rule("/inquiries/<reference>/answer", "answer_inquiry", area_required("workbench")(q.answer_inquiry),
                 methods=["POST"])
+
+# Supervision on the workbench: answering urges (催办) and acknowledging yellow / red cards.
+bp.add_url_rule("/urges/<int:urge_id>/answer", "answer_urge", u.answer_urge, methods=["POST"])
+bp.add_url_rule("/cards/<int:card_id>/acknowledge", "acknowledge_card", u.acknowledge_card, methods=["POST"])
+bp.add_app_template_global(u.task_supervision, "task_supervision")
+bp.add_app_template_global(u.my_notices, "my_notices")
