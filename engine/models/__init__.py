@@ -1,4 +1,5 @@
 """All tables. Import models from here."""
+from .api import ApiClient, IdempotencyRecord, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .application import ApplicationDraft, ApplicationRevision
 from .audit import AuditEvent, AuditHead
 from .base import Base
@@ -11,8 +12,8 @@ from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 from .supervision import SupervisionCard, Urge
 
-__all__ = ["ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
+__all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
            "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation", "Extension",
-           "FeeCharge", "Group", "GroupMember", "HumanTask", "Item", "ItemVersion", "Message", "MessageDelivery",
+           "FeeCharge", "Group", "GroupMember", "HumanTask", "IdempotencyRecord", "Item", "ItemVersion", "Message", "MessageDelivery",
            "ProcessSpec", "SavedFilter", "SpecialProcedure", "Substitution", "SupervisionCard", "Urge", "User",
-           "UserRole"]
+           "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription"]
