@@ -225,6 +225,8 @@ def _respond(run: Callable):
         return make_response(run())
     except Problem as exc:
         return make_response(from_exception(exc))
+    except idempotency.Replay:
+        raise
     except OneWindowError as exc:
         from ..errors import _engine_error
 

@@ -75,7 +75,7 @@ def claim(call, task_id: int):
 @endpoint("办理任务（提交表单）", tag=TAG, scope="tasks:write", idempotency_key="required", if_match=True, etag=True,
           body=schemas.COMPLETION, responses={200: schemas.TASK, 404: None, 409: None},
           description="按任务表单的 JSON Schema 校验后提交，流程随之推进。字段错误时 400 invalid_input，"
-                      "errors 按字段列出；任务已办结时 409 invalid_state。")
+                      "errors 按字段列出；任务已办结或被他人抢先办理时 409 conflict。")
 def complete(call, task_id: int):
     check_if_match(_current_etag(call.principal, task_id))
     cases.complete(engine_db(), task_id, call.principal.user, call.data["data"])
