@@ -110,3 +110,13 @@ def test_a_session_post_needs_the_csrf_header_and_a_token_post_does_not(app, cli
     from tests.api_support import submission
 
     assert app.test_client().post("/api/v1/cases", json=submission(db, code), headers=bearer(token)).status_code == 201
+
+
+def test_a_forged_cursor_is_refused_as_invalid(client, db):
+    import base64
+
+    token = new_client(db)
+    for values in (b'["x"]', b"[-1]", b"[99999999999999999999]", b"[1,2]", b"{}"):
+        cursor = base64.urlsafe_b64encode(values).decode().rstrip("=")
+        response = client.get(f"/api/v1/cases?cursor={cursor}", headers=bearer(token))
+        assert response.status_code == 400 and response.get_json()["code"] == "invalid_cursor", values

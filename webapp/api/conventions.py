@@ -139,8 +139,8 @@ def _parse_body(schema: dict) -> dict:
 
 # Pagination -----------------------------------------------------------------------------------------------
 
-def encode_cursor(values: list) -> str:
-    """An opaque cursor holding the last row's sort key."""
+def encode_cursor(values: list[int]) -> str:
+    """An opaque cursor holding the last row's sort key (non-negative integers)."""
     return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -151,7 +151,8 @@ def decode_cursor(cursor: str | None, arity: int) -> list | None:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise Problem(400, "invalid_cursor") from exc
-    if not isinstance(values, list) or len(values) != arity or not all(isinstance(v, (int, str)) for v in values):
+    if not isinstance(values, list) or len(values) != arity or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2 ** 63 for v in values):
         raise Problem(400, "invalid_cursor")
     return values
 

@@ -9,6 +9,7 @@ from .conventions import PAGE_QUERY, decode_cursor, encode_cursor, endpoint
 from .problems import Problem
 
 TAG = "监察与统计"
+MAX_SEQ = 2 ** 63 - 1
 
 
 @endpoint("预警与超期", tag=TAG, scope="supervision:read", responses={200: schemas.DEADLINE_LIST},
@@ -49,7 +50,7 @@ def statistics(call):
 
 
 @endpoint("办件事件流", tag=TAG, scope="events:read", responses={200: schemas.EVENT_LIST},
-          query={"after": {"type": "integer", "minimum": 0, "default": 0,
+          query={"after": {"type": "integer", "minimum": 0, "maximum": MAX_SEQ, "default": 0,
                            "description": "只返回序号大于它的事件；下一次用响应中的 next_after"},
                  "limit": PAGE_QUERY["limit"]},
           description="本部门办件的审计事件，按序号递增：办件编号、部门、经办人、状态码（非状态变化的事件为 null）、"

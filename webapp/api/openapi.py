@@ -21,6 +21,7 @@ SCOPE_DESCRIPTIONS = {
 STATUS_TEXT = {200: "成功", 201: "已创建", 204: "已删除", 304: "未修改（ETag 相同）", 400: "请求无效", 401: "未认证",
                403: "无权访问", 404: "不存在或不在您的范围内", 409: "冲突", 412: "ETag 不符", 415: "媒体类型不支持",
                422: "Idempotency-Key 被用于不同的请求", 429: "请求过于频繁"}
+MAX_ID = 2147483647  # ids in URLs are routed as <int(max=MAX_ID):...>: larger ones are 404, not a database error
 _CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -34,7 +35,8 @@ def _path(rule: str) -> tuple[str, list[dict]]:
     def swap(match):
         converter, name = match.group(1) or "string", match.group(2)
         params.append({"name": name, "in": "path", "required": True,
-                       "schema": {"type": "integer"} if converter == "int" else {"type": "string"}})
+                       "schema": ({"type": "integer", "minimum": 0, "maximum": MAX_ID} if converter == "int"
+                                  else {"type": "string", "minLength": 1})})
         return "{" + name + "}"
     return _CONVERTER.sub(swap, rule), params
 
