@@ -68,6 +68,7 @@ def test_the_cli_creates_a_client_prints_its_token_once_and_revokes_it(app, data
     assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     listed = _onewindow("api-client", "list", env=env)
     assert "住建局系统" in listed.stdout and token not in listed.stdout
+    assert _onewindow("api-client", "sync-groups", "住建局系统", env=env).returncode == 0
     assert _onewindow("api-client", "revoke", "住建局系统", env=env).returncode == 0
     assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     refused = _onewindow("api-client", "create", "x", "--department", "nowhere", "--scope", "cases:read", env=env)

@@ -177,6 +177,19 @@ def api_client_revoke(name: str) -> None:
     click.echo(f"已吊销接口客户端“{name}”。")
 
 
+@api_client.command("sync-groups", help="组织数据变更后，使客户端的技术账号属于其部门当前的全部岗位组。")
+@click.argument("name")
+def api_client_sync_groups(name: str) -> None:
+    from engine import api_clients
+    from engine.errors import NotFound
+
+    try:
+        api_clients.sync_groups(_database(), name)
+    except NotFound as exc:
+        _fail(exc.message)
+    click.echo(f"已更新接口客户端“{name}”的岗位组。")
+
+
 @api_client.command("list", help="列出接口客户端（不显示令牌）。")
 def api_client_list() -> None:
     from engine import api_clients
