@@ -95,3 +95,20 @@ def test_completing_a_done_task_again_is_a_conflict(client, db, users):
     assert client.post(f"/api/v1/tasks/{task.id}/complete", json=data, headers=bearer(token)).status_code == 200
     again = client.post(f"/api/v1/tasks/{task.id}/complete", json=data, headers=bearer(token))
     assert again.status_code == 409 and again.get_json()["code"] == "conflict"
+
+
+def test_a_clerk_works_their_inbox_through_the_api_with_their_session(client, db, users):
+    from tests.helpers import worker_for
+    from tests.webpage import login
+
+    case_id = _submitted(db, users)
+    task = only_open_task(db, case_id)
+    worker = worker_for(db, task, users)
+    login(client, worker.username)
+    assert task.id in [t["id"] for t in client.get("/api/v1/tasks").get_json()["items"]]
+    claimed = client.post(f"/api/v1/tasks/{task.id}/claim", headers={"Idempotency-Key": "c1"})
+    assert claimed.status_code == 200 and claimed.get_json()["assignee"] == worker.display_name
+    client.post("/auth/logout")
+    login(client, "zhangsan")  # an applicant has no tasks scope, and another person's case is not theirs
+    assert client.post(f"/api/v1/tasks/{task.id}/claim", headers={"Idempotency-Key": "c2"}).status_code == 403
+    assert client.get(f"/api/v1/cases/{case(db, case_id).case_no}").status_code == 404
