@@ -14,7 +14,8 @@ def test_a_token_is_stored_only_as_its_hash_and_authenticates_the_client(client,
     token = new_client(db)
     with db.read() as session:
         row = session.scalar(select(ApiClient))
-    assert token not in (row.token_hash, row.token_prefix) and row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in (row.token_hash, row.token_prefix)
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     response = client.get("/api/v1/cases", headers=bearer(token))
     assert response.status_code == 200 and response.get_json()["items"] == []
     with db.read() as session:

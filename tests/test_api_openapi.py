@@ -2,6 +2,7 @@
 each of its methods; the HTML reference is rendered from it on the server, without scripts. The CLI
 creates a client, prints its token once, and revokes it."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,7 @@ def test_the_document_lists_every_api_route_and_method(app, client):
     routes = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule
-            for converter in rule.arguments:
-                path = path.replace(f"<int(max=2147483647):{converter}>", f"{{{converter}}}").replace(f"<{converter}>", f"{{{converter}}}")
+            path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
             routes |= {(path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, operations in paths.items() for method in operations}
     assert routes and documented == routes
@@ -73,3 +72,25 @@ def test_the_cli_creates_a_client_prints_its_token_once_and_revokes_it(app, data
     assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     refused = _onewindow("api-client", "create", "x", "--department", "nowhere", "--scope", "cases:read", env=env)
     assert refused.returncode != 0 and "nowhere" in refused.stderr
+
+
+def test_real_case_and_task_answers_match_their_documented_schemas(client, db, users):
+    from jsonschema import Draft202012Validator
+
+    from engine import cases
+    from tests.api_support import bearer, new_client
+    from tests.helpers import application, item_code, only_open_task
+
+    code = item_code(db, "construction_permit")
+    submitted = cases.submit(db, code, application(db, code), users["haiyun"])
+    token = new_client(db, departments=["dm_construction", "dm_center"])
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    task_id = only_open_task(db, submitted.case_id).id
+    for path, url in (("/api/v1/cases/{case_no}", f"/api/v1/cases/{submitted.case_no}"),
+                      ("/api/v1/cases", "/api/v1/cases"), ("/api/v1/tasks/{task_id}", f"/api/v1/tasks/{task_id}"),
+                      ("/api/v1/tasks", "/api/v1/tasks"), ("/api/v1/events", "/api/v1/events"),
+                      ("/api/v1/statistics", "/api/v1/statistics"), ("/api/v1/items/{code}", f"/api/v1/items/{code}")):
+        response = client.get(url, headers=bearer(token))
+        assert response.status_code == 200, (url, response.get_json())
+        schema = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert list(Draft202012Validator(schema).iter_errors(response.get_json())) == [], url

@@ -32,7 +32,8 @@ def test_a_client_lists_claims_and_completes_a_task_and_the_audit_trail_names_it
     assert task.id in [t["id"] for t in listed["items"]]
     detail = client.get(f"/api/v1/tasks/{task.id}", headers=bearer(token))
     assert detail.status_code == 200 and detail.get_json()["form"]["type"] == "object"
-    claimed = client.post(f"/api/v1/tasks/{task.id}/claim", headers=bearer(token, **{"If-Match": detail.headers["ETag"]}))
+    claimed = client.post(f"/api/v1/tasks/{task.id}/claim",
+                          headers=bearer(token, **{"If-Match": detail.headers["ETag"]}))
     assert claimed.status_code == 200, claimed.get_json()
     assert claimed.get_json()["assignee"] == "住建局业务系统（接口）"
     done = client.post(f"/api/v1/tasks/{task.id}/complete", json={"data": answer(db, task, decision="accept")},

@@ -129,3 +129,16 @@ def test_subscriptions_are_listed_checked_and_removed_per_client(client, db):
     assert bad.status_code == 400 and "url" in bad.get_json()["errors"]
     assert client.delete(f"/api/v1/webhooks/{made['id']}", headers=bearer(token)).status_code == 204
     assert client.get("/api/v1/webhooks", headers=bearer(token)).get_json()["items"] == []
+
+
+def test_the_schedulers_outbox_job_sends_webhooks_too(client, db, users):
+    from engine.scheduler import WakeScheduler
+
+    server = Receiver()
+    try:
+        _subscribe(client, new_client(db), server.url)
+        _submit(db, users)
+        WakeScheduler(db)._deliver()  # the job the scheduler runs after commits and every 30 s
+        assert len(server.received) == 1
+    finally:
+        server.close()

@@ -12,8 +12,8 @@ from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 from .supervision import SupervisionCard, Urge
 
-__all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay", "Case",
-           "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation", "Extension",
-           "FeeCharge", "Group", "GroupMember", "HumanTask", "IdempotencyRecord", "Item", "ItemVersion", "Message", "MessageDelivery",
-           "ProcessSpec", "SavedFilter", "SpecialProcedure", "Substitution", "SupervisionCard", "Urge", "User",
-           "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription"]
+__all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "AuditEvent", "AuditHead", "Base", "CalendarDay",
+           "Case", "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter", "Evaluation",
+           "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask", "IdempotencyRecord", "Item", "ItemVersion",
+           "Message", "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "Substitution",
+           "SupervisionCard", "Urge", "User", "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription"]

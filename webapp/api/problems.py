@@ -58,7 +58,8 @@ def problem(status: int, code: str | None = None, detail: str | None = None, err
             headers: dict | None = None):
     """The response tuple for a problem."""
     code = code or code_for(status)
-    body = {"type": f"/api/v1/docs#problem-{code}", "title": str(TITLES.get(status, TITLES[500 if status >= 500 else 400])),
+    title = TITLES.get(status, TITLES[500 if status >= 500 else 400])
+    body = {"type": f"/api/v1/docs#problem-{code}", "title": str(title),
             "status": status, "detail": str(detail or CODES.get(code, "")), "code": code}
     if errors:
         body["errors"] = {field: [str(m) for m in messages] for field, messages in errors.items()}
