@@ -8,6 +8,7 @@ exclusive, so the second sees the first's row; on PostgreSQL the second's INSERT
 until the first commits, then fails, and its whole transaction (the second case) rolls back. Either way
 the loser raises `Replay`, and the caller answers with the stored response once it is there.
 
+Keys are kept for `RETENTION` (24 hours; the scheduler purges older ones).
 The response is stored by `store_response` right after the action returned. A process that dies between
 the two leaves a row without a response: a retry is told the request is still in progress (never run twice).
 """
@@ -18,9 +19,10 @@ import hashlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Iterator
 
-from sqlalchemy import event, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,7 @@ from .i18n import _
 from .models import IdempotencyRecord
 
 _TABLE = IdempotencyRecord.__table__
+RETENTION = timedelta(hours=24)
 
 
 class Replay(OneWindowError):
@@ -109,6 +112,14 @@ def _forget_key(session: Session) -> None:
     request = session.info.pop("idempotency_request", None)
     if request is not None:
         request.inserted = False
+
+
+def purge(db: Database, now=None) -> int:
+    """Forget keys older than `RETENTION` (a retry after that acts again, as with any payment API); the
+    stored responses hold query codes, so they are not kept longer than retries need."""
+    cutoff = (now or clock.now()) - RETENTION
+    with db.write() as session:
+        return session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)).rowcount
 
 
 def store_response(db: Database, request: Request, status_code: int, body, headers: dict) -> None:

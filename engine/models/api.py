@@ -51,7 +51,8 @@ class IdempotencyRecord(Base):
     response: Mapped[dict | None]  # {"body": ..., "headers": {...}}
     created_at: Mapped[datetime]
 
-    __table_args__ = (UniqueConstraint("owner", "key", "method", "path", name="uq_idempotency_request"),)
+    __table_args__ = (UniqueConstraint("owner", "key", "method", "path", name="uq_idempotency_request"),
+                      Index("ix_idempotency_created", "created_at"))
 
 
 class WebhookSubscription(Base):

@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.UniqueConstraint("owner", "key", "method", "path", name="uq_idempotency_request"),
     )
+    op.create_index("ix_idempotency_created", "idempotency_record", ["created_at"])
     op.create_table(
         "webhook_subscription",
         sa.Column("id", sa.Integer(), primary_key=True),
