@@ -113,3 +113,31 @@ def test_a_clerk_works_their_inbox_through_the_api_with_their_session(client, db
     login(client, "zhangsan")  # an applicant has no tasks scope, and another person's case is not theirs
     assert client.post(f"/api/v1/tasks/{task.id}/claim", headers={"Idempotency-Key": "c2"}).status_code == 403
     assert client.get(f"/api/v1/cases/{case(db, case_id).case_no}").status_code == 404
+
+
+def test_concurrent_retries_of_one_completion_complete_the_task_once(app, db, users):
+    import threading
+
+    case_id = _submitted(db, users)
+    token = _client_for_first_step(db, case_id)
+    task = only_open_task(db, case_id)
+    data = {"data": answer(db, task, decision="accept")}
+    results, start = [], threading.Barrier(3)
+
+    def post():
+        start.wait()
+        response = app.test_client().post(f"/api/v1/tasks/{task.id}/complete", json=data,
+                                          headers=bearer(token, key="finish-1"))
+        results.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=post) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert [status for status, _body in results] == [200] * 3, results
+    assert all(body == results[0][1] for _status, body in results)
+    with db.read() as session:
+        completions = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id,
+                                                               AuditEvent.action == "complete")).all()
+    assert len(completions) == 1

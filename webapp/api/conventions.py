@@ -213,6 +213,12 @@ def _idempotent(spec: Spec, principal: Principal | None, run: Callable):
             response = _respond(run)
     except idempotency.Replay:  # a concurrent duplicate committed first
         return _replay(db, None, owner, key, fingerprint)
+    if response.status_code >= 400 and not pending.inserted:
+        # Refused because a concurrent duplicate already acted (the task it completed is no longer open):
+        # the answer to this request is that duplicate's.
+        found = idempotency.find(db, owner, key, request.method, request.path)
+        if found is not None:
+            return _replay(db, found, owner, key, fingerprint)
     if response.status_code < 500 and response.status_code not in (409, 429):
         body = response.get_json(silent=True)
         headers = {name: response.headers[name] for name in STORED_HEADERS if name in response.headers}
