@@ -120,3 +120,22 @@ def test_a_forged_cursor_is_refused_as_invalid(client, db):
         cursor = base64.urlsafe_b64encode(values).decode().rstrip("=")
         response = client.get(f"/api/v1/cases?cursor={cursor}", headers=bearer(token))
         assert response.status_code == 400 and response.get_json()["code"] == "invalid_cursor", values
+
+
+def test_an_agent_submits_through_the_api_for_the_applicant_they_name(client, db):
+    from sqlalchemy import select
+
+    from engine.models import Case
+    from tests.api_support import submission
+
+    login(client, "agent_bj")
+    code = item_code(db, "construction_permit")
+    data = submission(db, code, name="陈志明")
+    nameless = {key: value for key, value in data.items() if key != "applicant"}
+    refused = client.post("/api/v1/cases", json=nameless, headers={"Idempotency-Key": "a1"})
+    assert refused.status_code == 400 and "applicant" in refused.get_json()["errors"]
+    made = client.post("/api/v1/cases", json=data, headers={"Idempotency-Key": "a2"})
+    assert made.status_code == 201, made.get_json()
+    with db.read() as session:
+        case = session.scalar(select(Case))
+    assert (case.applicant_name, case.channel, case.applicant_id) == ("陈志明", "agent", None)

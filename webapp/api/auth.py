@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
@@ -71,7 +72,7 @@ def require(scope: str | None) -> Principal | None:
     if principal is None:
         raise _unauthorized()
     if scope not in principal.scopes:
-        raise Problem(403, "forbidden", f"需要权限范围 {scope}。")
+        raise Problem(403, "forbidden", _("需要权限范围 %(scope)s。", scope=scope))
     if principal.client is None and request.method not in ("GET", "HEAD", "OPTIONS"):
         _check_csrf()
     return principal

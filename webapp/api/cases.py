@@ -6,6 +6,7 @@ application form only (docs/api.md).
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from engine import api_queries, cases, status as statuses, versions
 from engine.errors import NotFound
@@ -24,7 +25,7 @@ TAG = "办件"
 @endpoint("提交申请", tag=TAG, scope="cases:write", body=schemas.SUBMISSION, idempotency_key="required",
           responses={201: schemas.SUBMITTED, 404: None},
           description="按事项当前版本的申请表提交，生成办件（状态 1 已接件），返回办件编号和查询码。"
-                      "部门系统只能提交本部门的事项，须填写 applicant；已登录的申请人本人提交时省略 applicant。"
+                      "部门系统只能提交本部门的事项，须填写 applicant；代办员也须填写；已登录的申请人本人提交时省略 applicant。"
                       "申请材料（附件）暂不支持通过接口提交。")
 def submit(call):
     principal, data = call.principal, call.data
@@ -32,16 +33,18 @@ def submit(call):
     applicant = data.get("applicant")
     if principal.client is not None:
         if applicant is None:
-            raise Problem(400, "invalid_input", errors={"applicant": ["部门系统代为提交时须填写申请人。"]})
+            raise Problem(400, "invalid_input", errors={"applicant": [_("部门系统代为提交时须填写申请人。")]})
         with db.read() as session:
             version_id = versions.current_version_id(session, data["item_code"])
             department = versions.content(session, version_id).department_id if version_id else None
         if department not in principal.departments:
-            raise NotFound("事项不存在或不属于本部门。")
+            raise NotFound(_("事项不存在或不属于本部门。"))
         submitted = cases.submit(db, data["item_code"], data["application"], None, applicant_name=applicant["name"],
                                  applicant_type=applicant["type"], applicant_id_number=applicant.get("id_number"),
                                  channel="api", received_by=principal.user)
-    elif AGENT in principal.user.role_names and applicant is not None:
+    elif AGENT in principal.user.role_names:
+        if applicant is None:
+            raise Problem(400, "invalid_input", errors={"applicant": [_("代办员提交时须填写申请人。")]})
         submitted = cases.submit(db, data["item_code"], data["application"], None, applicant_name=applicant["name"],
                                  applicant_type=applicant["type"], applicant_id_number=applicant.get("id_number"),
                                  agent=principal.user, channel="agent")
@@ -61,7 +64,7 @@ def status_lookup(call):
     with engine_db().read() as session:
         case = api_queries.case_by_query_code(session, case_no, code)
         if case is None:
-            raise NotFound("办件编号与查询码不匹配。")
+            raise NotFound(_("办件编号与查询码不匹配。"))
         return {"case_no": case.case_no, "item": case.item.name, "status": case.status,
                 "status_label": statuses.label(case.status), "received_at": iso(case.received_at),
                 "accepted_at": iso(case.accepted_at), "concluded_at": iso(case.concluded_at),
@@ -94,6 +97,6 @@ def case(call, case_no: str):
     with engine_db().read() as session:
         found = api_queries.case_by_no(session, case_no[:32])
         if found is None or not api_may_view_case(session, principal.user, found, principal.client_departments):
-            raise NotFound("办件不存在。")
+            raise NotFound(_("办件不存在。"))
         body = case_detail(found, api_queries.open_tasks_of(session, found.id))
         return with_etag(body, case_etag(found))

@@ -21,6 +21,7 @@ from functools import wraps
 from typing import Callable
 
 from flask import current_app, make_response, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from engine import formdata, idempotency
@@ -200,7 +201,8 @@ def _idempotent(spec: Spec, principal: Principal | None, run: Callable):
             raise Problem(400, "idempotency_key_missing")
         return run()
     if len(key) > 200:
-        raise Problem(400, "invalid_input", errors={"Idempotency-Key": ["Idempotency-Key 最长 200 个字符。"]})
+        raise Problem(400, "invalid_input", errors={"Idempotency-Key": [_("Idempotency-Key 最长 200 个字符。")]},
+                      detail=_("Idempotency-Key 过长。"))
     owner = principal.owner if principal is not None else f"ip:{request.remote_addr}"
     fingerprint = idempotency.request_hash(request.get_data(), request.query_string.decode("latin-1"))
     db = engine_db()

@@ -1,6 +1,8 @@
 """Webhook subscriptions of a department system (engine/webhooks.py sends the deliveries)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from engine import webhooks
 from engine.errors import NotFound
 from engine.models import WebhookSubscription
@@ -16,7 +18,7 @@ TAG = "事件推送"
 
 def _client_id(principal) -> int:
     if principal.client is None:  # people use the web app; subscriptions belong to department systems
-        raise Problem(403, "forbidden", "只有部门系统（令牌）可以管理事件推送。")
+        raise Problem(403, "forbidden", _("只有部门系统（令牌）可以管理事件推送。"))
     return principal.client.id
 
 
@@ -53,7 +55,7 @@ def deliveries(call, subscription_id: int):
     with engine_db().read() as session:
         row = session.get(WebhookSubscription, subscription_id)
         if row is None or row.client_id != client_id:
-            raise NotFound("订阅不存在。")
+            raise NotFound(_("订阅不存在。"))
         return {"items": [{"id": d.id, "event_type": d.event_type, "event_seq": d.event_seq, "state": d.state,
                            "attempts": d.attempts, "last_error": d.last_error, "created_at": iso(d.created_at),
                            "sent_at": iso(d.sent_at)} for d in webhooks.deliveries_of(session, subscription_id)]}

@@ -1,6 +1,8 @@
 """Supervision (warning and overdue deadlines, engine/desk.py), statistics, and the case event feed."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from engine import api_queries, desk, events
 
 from ..extensions import engine_db
@@ -27,7 +29,7 @@ def deadlines(call):
         if department is None and len(allowed) == 1:
             department = allowed[0]
         if department not in allowed:
-            raise Problem(400, "invalid_input", errors={"department": ["请指定本客户端的一个部门编码。"]})
+            raise Problem(400, "invalid_input", errors={"department": [_("请指定本客户端的一个部门编码。")]})
     cursor = decode_cursor(query.get("cursor"), 1)
     number = cursor[0] if cursor and isinstance(cursor[0], int) and cursor[0] > 0 else 1
     f = desk.DeskFilter(department=department, warning=query.get("warning"), kind=query.get("kind"))

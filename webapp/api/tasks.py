@@ -5,6 +5,8 @@ membership, the form's JSON Schema, fees, locking) apply unchanged and the audit
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from engine import api_queries, cases, versions
 from engine.errors import NotFound
 from engine.permissions import api_may_view_task, inbox_scope
@@ -12,7 +14,7 @@ from engine.permissions import api_may_view_task, inbox_scope
 from ..extensions import engine_db
 from . import schemas
 from .conventions import PAGE_QUERY, check_if_match, decode_cursor, endpoint, page, with_etag
-from .representations import task_brief, task_detail, task_etag
+from .representations import task_detail, task_etag
 
 TAG = "任务"
 
@@ -39,7 +41,7 @@ def task_list(call):
 def _visible_task(session, principal, task_id: int):
     task = api_queries.task_with_case(session, task_id)
     if task is None or not api_may_view_task(session, principal.user, task, task.case, principal.client_departments):
-        raise NotFound("任务不存在。")
+        raise NotFound(_("任务不存在。"))
     return task
 
 
