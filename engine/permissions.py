@@ -280,10 +280,15 @@ def api_departments_of(session: Session, user: User | None) -> list[int] | None:
 
 
 def api_may_view_case(session: Session, user: User | None, case: Case, client_departments: list[int] | None) -> bool:
-    """A department system (`client_departments` given) sees the cases of its departments only; a person
-    sees through the API exactly what they see in the web app."""
+    """A department system (`client_departments` given) sees the cases of its departments, and the cases one
+    of its departments has had a step of (a co-reviewing department of a joint case); a person sees through
+    the API exactly what they see in the web app."""
     if client_departments is not None:
-        return case.department_id in client_departments
+        if case.department_id in client_departments:
+            return True
+        return session.execute(select(HumanTask.id).where(HumanTask.case_id == case.id,
+                                                          HumanTask.department_id.in_(client_departments))
+                               .limit(1)).first() is not None
     return may_view_case(session, user, case)
 
 

@@ -5,9 +5,9 @@ import hashlib
 from sqlalchemy import select
 
 from engine import api_clients, cases
-from engine.models import ApiClient, AuditEvent
+from engine.models import ApiClient, AuditEvent, Department
 from tests.api_support import bearer, new_client, submission
-from tests.helpers import application, item_code
+from tests.helpers import answer, application, item_code, only_open_task, open_tasks
 
 
 def test_a_token_is_stored_only_as_its_hash_and_authenticates_the_client(client, db):
@@ -76,3 +76,18 @@ def test_creating_a_client_checks_departments_and_scopes(db):
     with pytest.raises(InvalidInput) as caught:
         api_clients.create_client(db, "x", ["no_such_dept"], ["cases:fly"])
     assert set(caught.value.errors) == {"departments", "scopes"}
+
+
+def test_a_co_reviewing_department_sees_a_joint_case_once_it_has_a_step_of_it(client, db, users):
+    code = item_code(db, "planning_permit")  # a case of dm_planning, reviewed jointly after acceptance
+    submitted = cases.submit(db, code, application(db, code), users["haiyun"])
+    task = only_open_task(db, submitted.case_id)
+    cases.complete(db, task.id, users["clerk"], answer(db, task, decision="accept"))
+    departments = {t.department_id for t in open_tasks(db, submitted.case_id)}
+    with db.read() as session:
+        codes = set(session.scalars(select(Department.code).where(Department.id.in_(departments))))
+    co_reviewer = sorted(codes - {"dm_planning"})[0]
+    token = new_client(db, name="会审部门系统", departments=[co_reviewer])
+    outsider = new_client(db, name="无关部门系统", departments=["dm_tax"])
+    assert client.get(f"/api/v1/cases/{submitted.case_no}", headers=bearer(token)).status_code == 200
+    assert client.get(f"/api/v1/cases/{submitted.case_no}", headers=bearer(outsider)).status_code == 404
