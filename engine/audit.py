@@ -63,6 +63,9 @@ def seal_pending(session: Session, db) -> None:
         rows.append(vars(row))
     connection.execute(_APPEND, rows)  # one statement for all rows
     connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    from . import webhooks  # subscribed department systems hear of case events in this same transaction
+
+    webhooks.enqueue(session, rows, [entry["case"] for entry in pending])
 
 
 def event_hash(event) -> str:

@@ -7,6 +7,7 @@ process reschedules at once; cases written by other processes are picked up with
 
 A second job sends the message outbox (`engine.messages.outbox`): at once after a transaction of this
 process queued e-mail or SMS, and every `OUTBOX_SECONDS` for retries and other processes' messages.
+The same job sends the webhook outbox (`engine.webhooks`) and forgets expired idempotency keys.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from . import clock, timers
+from . import clock, idempotency, timers, webhooks
 from .db import Database
 from .messages import outbox
 
@@ -91,6 +92,16 @@ class WakeScheduler:
                 log.info("outbox: %d sent, %d to retry, %d given up", report.sent, report.retried, report.failed)
         except Exception:  # keep the scheduler alive; the next pass retries
             log.exception("outbox pass failed")
+        try:
+            hooks = webhooks.deliver_due(self.db)
+            if hooks.sent or hooks.retried or hooks.failed:
+                log.info("webhooks: %d sent, %d to retry, %d given up", hooks.sent, hooks.retried, hooks.failed)
+        except Exception:  # a receiver's failure is recorded per attempt; this guards the scheduler itself
+            log.exception("webhook pass failed")
+        try:
+            idempotency.purge(self.db)
+        except Exception:
+            log.exception("purging idempotency keys failed")
 
     def _run(self) -> None:
         helpers = [threading.Thread(target=self._fire, name=f"onewindow-wake-{i}", daemon=True)

@@ -143,7 +143,7 @@ def test_a_request_over_the_size_limit_is_refused_with_a_page(app, client):
 def test_the_api_reports_health_and_errors_as_json(client):
     assert client.get("/api/v1/health").get_json() == {"status": "ok"}
     missing = client.get("/api/v1/nothing-here")
-    assert missing.status_code == 404 and missing.get_json()["error"] == 404
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
 
 
 def test_an_unexpected_error_is_a_chinese_page_without_a_traceback(app):

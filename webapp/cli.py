@@ -224,6 +224,67 @@ def verify() -> None:
         _fail(f"审计链在第 {report.broken_at} 条处断开：{report.reason}（之前 {report.checked} 条完好）。")
 
 
+@main.group("api-client", help="开放接口的部门系统客户端（令牌）。")
+def api_client() -> None:
+    pass
+
+
+@api_client.command("create", help="为部门系统 NAME 创建客户端，打印一次访问令牌（只保存其哈希，丢失须重建）。")
+@click.argument("name")
+@click.option("--department", "departments", multiple=True, required=True, help="部门编码（可重复）。")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              help="权限范围（可重复）：items:read cases:read cases:write tasks:read tasks:write supervision:read "
+                   "statistics:read events:read webhooks:manage")
+def api_client_create(name: str, departments: tuple[str, ...], scopes: tuple[str, ...]) -> None:
+    from engine import api_clients
+    from engine.errors import InvalidInput
+
+    scopes = tuple(s for scope in scopes for s in scope.replace(",", " ").split())
+    try:
+        created = api_clients.create_client(_database(), name, list(departments), list(scopes))
+    except InvalidInput as exc:
+        _fail("；".join(m for messages in exc.errors.values() for m in messages) or exc.message)
+    click.echo(f"已创建接口客户端“{created.name}”。访问令牌（只显示这一次，请妥善保存）：")
+    click.echo(created.token)
+
+
+@api_client.command("revoke", help="吊销客户端 NAME 的令牌（立即生效）。")
+@click.argument("name")
+def api_client_revoke(name: str) -> None:
+    from engine import api_clients
+    from engine.errors import NotFound
+
+    try:
+        api_clients.revoke(_database(), name)
+    except NotFound as exc:
+        _fail(exc.message)
+    click.echo(f"已吊销接口客户端“{name}”。")
+
+
+@api_client.command("sync-groups", help="组织数据变更后，使客户端的技术账号属于其部门当前的全部岗位组。")
+@click.argument("name")
+def api_client_sync_groups(name: str) -> None:
+    from engine import api_clients
+    from engine.errors import NotFound
+
+    try:
+        api_clients.sync_groups(_database(), name)
+    except NotFound as exc:
+        _fail(exc.message)
+    click.echo(f"已更新接口客户端“{name}”的岗位组。")
+
+
+@api_client.command("list", help="列出接口客户端（不显示令牌）。")
+def api_client_list() -> None:
+    from engine import api_clients
+
+    with _database().read() as session:
+        for client in api_clients.list_clients(session):
+            state = "已吊销" if client.revoked_at else "有效"
+            used = client.last_used_at.isoformat(timespec="seconds") if client.last_used_at else "从未使用"
+            click.echo(f"{client.name}\t{state}\t{','.join(client.departments)}\t{' '.join(client.scopes)}\t{used}")
+
+
 def _safe_url(url: str) -> str:
     """The database URL without its password, for messages."""
     if "@" in url and "://" in url:

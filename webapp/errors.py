@@ -5,7 +5,7 @@ catches InvalidInput itself to re-render the form with the messages next to the 
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -35,22 +35,23 @@ FALLBACK_PAGE = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title
                  '<h1>系统错误</h1><p>系统出现错误，请稍后重试。如问题持续，请联系政务服务中心。</p></html>')
 
 
-def render_error(status: int, message: str | None = None, errors: dict | None = None, headers=None):
-    """An error page (or JSON for the API) with a Chinese title and message."""
+def render_error(status: int, message: str | None = None, errors: dict | None = None, headers=None,
+                 code: str | None = None):
+    """An error page (or a problem+json document for the API) with a Chinese title and message."""
     title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
-    text = str(message or MESSAGES.get(status, title))
     # An unmatched /api/... URL has no blueprint, yet its caller still expects JSON.
     if request.blueprint == "api" or request.path.startswith("/api/"):
-        response = jsonify({"error": status, "message": text, "errors": errors or {}})
-    else:
-        response = render_template("errors/error.html", status=status, title=title, message=text,
-                                   errors=errors or {})
+        from .api.problems import problem
+
+        return problem(status, code, message, errors, headers)
+    text = str(message or MESSAGES.get(status, title))
+    response = render_template("errors/error.html", status=status, title=title, message=text, errors=errors or {})
     return response, status, headers or {}
 
 
 def _engine_error(exc: OneWindowError):
     status = next((code for cls, code in ENGINE_STATUS.items() if isinstance(exc, cls)), 500)
-    return render_error(status, exc.message, getattr(exc, "errors", None))
+    return render_error(status, exc.message, getattr(exc, "errors", None), code=exc.code)
 
 
 def _http_error(exc: HTTPException):
@@ -58,7 +59,8 @@ def _http_error(exc: HTTPException):
         return exc  # routing redirects are not errors
     headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
     if isinstance(exc, CSRFError):
-        return render_error(400, CSRF_MESSAGE)
+        return render_error(400, CSRF_MESSAGE, code="csrf_failed")
+    headers = {**(headers or {}), **dict(getattr(exc, "headers", None) or {})} or None  # Retry-After (429)
     return render_error(exc.code, None, headers=headers)
 
 

@@ -1,4 +1,5 @@
 """All tables. Import models from here."""
+from .api import ApiClient, IdempotencyRecord, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .application import ApplicationDraft, ApplicationRevision
 from .audit import AuditEvent, AuditHead
 from .base import Base
@@ -14,8 +15,9 @@ from .portal import Article, Inquiry, ItemFacet
 from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
 from .supervision import SupervisionCard, Urge
 
-__all__ = ["ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base", "CalendarDay",
-           "Case", "CaseMaterial", "CaseTimer", "CaseWorkflow", "Department", "Document", "DocumentCounter",
-           "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask", "Inquiry", "Item",
-           "ItemDraft", "ItemFacet", "ItemVersion", "Message", "MessageDelivery", "ProcessSpec", "SavedFilter",
-           "SpecialProcedure", "StoredFile", "Substitution", "SupervisionCard", "Urge", "User", "UserRole"]
+__all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base",
+           "CalendarDay", "Case", "CaseMaterial", "CaseTimer", "CaseWorkflow", "Department", "Document",
+           "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
+           "IdempotencyRecord", "Inquiry", "Item", "ItemDraft", "ItemFacet", "ItemVersion", "Message",
+           "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "StoredFile", "Substitution",
+           "SupervisionCard", "Urge", "User", "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription"]

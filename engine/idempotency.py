@@ -1,0 +1,149 @@
+"""Idempotent requests: a retried POST with the same `Idempotency-Key` gets the first response and never
+acts twice.
+
+How exactly-once holds, also for concurrent duplicates: while an action runs inside `guard(...)`, the
+first write transaction that commits inserts the key's row into that same transaction (a `before_commit`
+hook), after first looking for a committed row. Two duplicates racing: on SQLite write transactions are
+exclusive, so the second sees the first's row; on PostgreSQL the second's INSERT waits on the unique key
+until the first commits, then fails, and its whole transaction (the second case) rolls back. Either way
+the loser raises `Replay`, and the caller answers with the stored response once it is there.
+
+Keys are kept for `RETENTION` (24 hours; the scheduler purges older ones).
+The response is stored by `store_response` right after the action returned. A process that dies between
+the two leaves a row without a response: a retry is told the request is still in progress (never run twice).
+"""
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Iterator
+
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import clock
+from .db import Database
+from .errors import Conflict, OneWindowError
+from .i18n import _
+from .models import IdempotencyRecord
+
+_TABLE = IdempotencyRecord.__table__
+RETENTION = timedelta(hours=24)
+
+
+class Replay(OneWindowError):
+    """The key was used before (or is being used right now by a concurrent duplicate)."""
+
+    code = "idempotency_replay"
+
+
+@dataclass
+class Request:
+    owner: str
+    key: str
+    method: str
+    path: str
+    request_hash: str
+    inserted: bool = field(default=False)
+
+
+_current: contextvars.ContextVar[Request | None] = contextvars.ContextVar("onewindow_idempotency", default=None)
+
+
+def request_hash(body: bytes, query: str = "") -> str:
+    """The fingerprint a retry must match: the JSON body (canonicalized when it parses) and the query."""
+    try:
+        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except ValueError:
+        canonical = (body or b"").decode("utf-8", "replace")
+    return hashlib.sha256(f"{query}\n{canonical}".encode("utf-8")).hexdigest()
+
+
+def find(db: Database, owner: str, key: str, method: str, path: str) -> IdempotencyRecord | None:
+    with db.read() as session:
+        return session.scalar(select(IdempotencyRecord).where(
+            IdempotencyRecord.owner == owner, IdempotencyRecord.key == key, IdempotencyRecord.method == method,
+            IdempotencyRecord.path == path))
+
+
+@contextmanager
+def guard(request: Request) -> Iterator[Request]:
+    """Run an action so that its first committed write transaction also records the key."""
+    token = _current.set(request)
+    try:
+        yield request
+    finally:
+        _current.reset(token)
+
+
+@event.listens_for(Session, "before_commit")
+def _record_key(session: Session) -> None:
+    request = _current.get()
+    if request is None or request.inserted:
+        return
+    connection = session.connection()
+    where = ((_TABLE.c.owner == request.owner) & (_TABLE.c.key == request.key) & (_TABLE.c.method == request.method)
+             & (_TABLE.c.path == request.path))
+    if connection.execute(select(_TABLE.c.id).where(where)).first() is not None:
+        raise Replay(_("该请求已处理。"))
+    try:
+        with connection.begin_nested():
+            connection.execute(_TABLE.insert().values(
+                owner=request.owner, key=request.key, method=request.method, path=request.path,
+                request_hash=request.request_hash, created_at=clock.now()))
+    except IntegrityError as exc:  # a concurrent duplicate committed first
+        raise Replay(_("该请求已处理。")) from exc
+    request.inserted = True
+    session.info["idempotency_request"] = request
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_key(session: Session) -> None:
+    session.info.pop("idempotency_request", None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_key(session: Session) -> None:
+    request = session.info.pop("idempotency_request", None)
+    if request is not None:
+        request.inserted = False
+
+
+def purge(db: Database, now=None) -> int:
+    """Forget keys older than `RETENTION` (a retry after that acts again, as with any payment API); the
+    stored responses hold query codes, so they are not kept longer than retries need."""
+    cutoff = (now or clock.now()) - RETENTION
+    with db.write() as session:
+        return session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)).rowcount
+
+
+def store_response(db: Database, request: Request, status_code: int, body, headers: dict) -> None:
+    """Keep the response for retries: on the row the action's transaction inserted, or on a new row when the
+    action wrote nothing (a refusal, a no-op). A concurrent first request's row is left as it is."""
+    response = {"body": body, "headers": headers}
+    try:
+        _store(db, request, status_code, response)
+    except Conflict:  # a concurrent duplicate of a request that wrote nothing stored its answer first
+        pass
+
+
+def _store(db: Database, request: Request, status_code: int, response: dict) -> None:
+    with db.write() as session:
+        changed = session.execute(update(IdempotencyRecord).where(
+            IdempotencyRecord.owner == request.owner, IdempotencyRecord.key == request.key,
+            IdempotencyRecord.method == request.method, IdempotencyRecord.path == request.path,
+            IdempotencyRecord.status_code.is_(None)).values(status_code=status_code, response=response)).rowcount
+        if changed or request.inserted:
+            return
+        exists = session.scalar(select(IdempotencyRecord.id).where(
+            IdempotencyRecord.owner == request.owner, IdempotencyRecord.key == request.key,
+            IdempotencyRecord.method == request.method, IdempotencyRecord.path == request.path))
+        if exists is None:
+            session.add(IdempotencyRecord(owner=request.owner, key=request.key, method=request.method,
+                                          path=request.path, request_hash=request.request_hash,
+                                          status_code=status_code, response=response, created_at=clock.now()))

@@ -1,0 +1,44 @@
+"""Rate limits of the API (Flask-Limiter), counted per client, per signed-in person, or per address.
+
+Limits come from the settings, so an operator tunes them without a release:
+`ONEWINDOW_API_RATE_LIMIT` (default 600 per minute for each caller) and
+`ONEWINDOW_API_STATUS_RATE_LIMIT` (the public status lookup, default 20 per minute per address, against
+guessing query codes). Counters live in `ONEWINDOW_RATELIMIT_STORAGE` (default `memory://`, one process;
+use `redis://...` with several processes). A refused request is 429 problem `rate_limited` with `Retry-After`.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+
+from .auth import rate_limit_key
+
+DEFAULT_LIMIT = "600 per minute"
+STATUS_LIMIT = "20 per minute"
+
+limiter = Limiter(key_func=rate_limit_key, headers_enabled=True, strategy="fixed-window")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("ONEWINDOW_API_RATE_LIMIT", os.environ.get("ONEWINDOW_API_RATE_LIMIT", DEFAULT_LIMIT))
+    app.config.setdefault("ONEWINDOW_API_STATUS_RATE_LIMIT",
+                          os.environ.get("ONEWINDOW_API_STATUS_RATE_LIMIT", STATUS_LIMIT))
+    app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("ONEWINDOW_RATELIMIT_STORAGE", "memory://"))
+    app.after_request(_retry_after_only_when_refused)  # registered first: runs after the limiter's headers
+    limiter.init_app(app)
+
+
+def _retry_after_only_when_refused(response):
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def default_limit() -> str:
+    return current_app.config["ONEWINDOW_API_RATE_LIMIT"]
+
+
+def status_limit() -> str:
+    return current_app.config["ONEWINDOW_API_STATUS_RATE_LIMIT"]
