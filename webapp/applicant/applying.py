@@ -115,13 +115,13 @@ def apply(code: str):
     form = ApplyForm(version, signed_in())
     if request.method == "GET":
         return form.render()
-    data, person = form.parse(request.form)
+    submission, person_submission = form.read(request.form)  # the draft keeps what was typed, right or not
+    person = person_submission.data.get(on_behalf.PREFIX) if person_submission is not None else None
     chosen, refused = form.read_materials()
-    drafts.save(engine_db(), form.user, code, data, on_behalf=person, materials=chosen)
+    drafts.save(engine_db(), form.user, code, submission.data, on_behalf=person, materials=chosen)
     if request.form.get("action") == ACTION_SAVE and not refused:
         flash(_("草稿已保存。您可以稍后在“我的办件”的草稿中继续填写，换一台设备登录也可以。"), "success")
         return redirect(url_for(".apply", code=code))
-    submission, person_submission = form.read(request.form)
     problems = {**form.check_materials(chosen), **refused}
     if submission.ok and (person_submission is None or person_submission.ok) and not problems:
         return redirect(url_for(".review", code=code))
