@@ -33,7 +33,7 @@ from .db import Database
 from .errors import InvalidInput, NotFound
 from .events import describe, event_type
 from .i18n import _
-from .messages.outbox import LEASE_SECONDS, MAX_ATTEMPTS, retry_delay
+from .messages.outbox import LEASE_SECONDS, Report, settle
 from .models import ApiClient, Department, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger(__name__)
@@ -140,13 +140,6 @@ class Claimed:
     attempts: int
 
 
-@dataclass
-class Report:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-
-
 def deliver_due(db: Database, now: datetime | None = None) -> Report:
     """Send every delivery due by `now`, batch by batch; each attempt is recorded."""
     report = Report()
@@ -202,13 +195,4 @@ def _record(db: Database, claimed: Claimed, status: int | None, error: str | Non
         delivery = session.get(WebhookDelivery, claimed.id, with_for_update=True)
         if delivery is None or delivery.state != "pending":
             return
-        if error is None:
-            delivery.state, delivery.sent_at, delivery.last_error = "sent", now, None
-            report.sent += 1
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.state, delivery.last_error = "failed", error
-            report.failed += 1
-        else:
-            delivery.last_error = error
-            delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-            report.retried += 1
+        settle(delivery, error, now, report)

@@ -76,6 +76,23 @@ def deliver_due(db: Database, channels: Channels | None = None, now: datetime | 
                 _record(db, delivery, None, report)
 
 
+def settle(delivery, error: str | None, now: datetime, report: Report) -> str:
+    """The state an attempt leaves a delivery of any outbox in (it has `state`, `attempts`, `sent_at`,
+    `last_error`, `next_attempt_at`): `sent`, `failed` after MAX_ATTEMPTS, else `retried` after `retry_delay`."""
+    if error is None:
+        delivery.state, delivery.sent_at, delivery.last_error = "sent", now, None
+        report.sent += 1
+        return "sent"
+    delivery.last_error = error
+    if delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = "failed"
+        report.failed += 1
+        return "failed"
+    delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+    report.retried += 1
+    return "retried"
+
+
 def _claim(db: Database, now: datetime) -> list[Claimed]:
     with db.write() as session:
         rows = session.execute(
@@ -99,16 +116,9 @@ def _record(db: Database, claimed: Claimed, error: str | None, report: Report) -
             return
         detail = {"delivery": delivery.id, "message": delivery.message_id, "channel": delivery.channel,
                   "attempts": delivery.attempts}
-        if error is None:
-            delivery.state, delivery.sent_at, delivery.last_error = "sent", now, None
+        outcome = settle(delivery, error, now, report)
+        if outcome == "sent":
             audit.record(session, "message_sent", case=delivery.message.case, detail=detail)
-            report.sent += 1
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.state, delivery.last_error = "failed", error
+        elif outcome == "failed":
             audit.record(session, "message_delivery_failed", case=delivery.message.case,
                          detail={**detail, "error": error})
-            report.failed += 1
-        else:
-            delivery.last_error = error
-            delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-            report.retried += 1
