@@ -30,8 +30,12 @@ def _accept(page, base, task):
 def _open_and_claim(page, base, task):
     page.goto(f"{base}/workbench/")
     page.click(f'[data-testid="open-task-{task.id}"]')
+    page.wait_for_url(f"**/workbench/tasks/{task.id}")
+    page.wait_for_load_state("domcontentloaded")
     if page.locator("#claim-button").count():
         page.click("#claim-button")
+        page.wait_for_selector("#complete-task")
+        page.wait_for_load_state("domcontentloaded")
 
 
 def test_a_clerk_ticks_what_to_supplement_the_applicant_answers_and_the_clerk_accepts(page, live_server, db, users):
