@@ -2,16 +2,16 @@
 
 An inbox is two queues: tasks claimed by me, and unclaimed tasks of my groups. Each is read through its
 own partial index (`ix_task_open_assignee`, `ix_task_queue`), already in order, and only as far as the
-page needs; the two are merged in Python. An OR of both conditions would make the database sort every
-open task of the groups for each page.
+page needs; the database merges the few rows. An OR of both conditions would make it sort every open task
+of the groups for each page. Counts stop at COUNT_CAP.
 """
 from __future__ import annotations
 
-import heapq
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import func, literal_column, or_, select, union_all
+from sqlalchemy import bindparam, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session, contains_eager
 
 from . import clock
@@ -19,6 +19,10 @@ from .models import Case, HumanTask, Item, User
 from .permissions import inbox_scope
 
 PAGE_SIZE = 25
+# Queue counts stop here: past a thousand tasks nobody pages, they filter or sort, and counting a whole
+# group's queue would cost the page more than everything else on it (docs/workbench.md). A count above
+# the cap is shown as "1000+" and the pages offered end at the cap.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,17 @@ class InboxPage:
     total: int
     page: int
     pages: int
-    mine: int       # claimed by me
-    groups: int     # unclaimed in my groups
+    mine: int       # claimed by me (at most COUNT_CAP + 1)
+    groups: int     # unclaimed in my groups (at most COUNT_CAP + 1)
+
+    @staticmethod
+    def shown(count: int) -> str:
+        """A count as the page shows it: exact up to the cap, "1000+" beyond."""
+        return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
+
+def _pages(total: int, page_size: int) -> int:
+    return max((min(total, COUNT_CAP) + page_size - 1) // page_size, 1)
 
 
 # Written as literal SQL, not a bound parameter: a planner can only use a partial index whose predicate it
@@ -36,28 +49,19 @@ class InboxPage:
 OPEN = literal_column("'open'")
 
 
-def claimed_by(people: int | list[int]):
-    """Open tasks claimed by a person (or by any of several: someone standing in for an absent colleague)."""
-    if isinstance(people, int) or len(people) == 1:
-        who = HumanTask.assignee_id == (people if isinstance(people, int) else people[0])
-    else:
-        who = HumanTask.assignee_id.in_(people)
-    return select(HumanTask.created_at, HumanTask.id).where(HumanTask.state == OPEN, who)
+def _claimed():
+    """Open tasks claimed by any of `:people` (me, or also the colleagues I stand in for)."""
+    return (HumanTask.state == OPEN, HumanTask.assignee_id.in_(bindparam("people", expanding=True)))
 
 
-def unclaimed_in(codes: list[str]):
-    return select(HumanTask.created_at, HumanTask.id).where(
-        HumanTask.state == OPEN, HumanTask.assignee_id.is_(None), HumanTask.group_code.in_(codes))
+def _unclaimed(group: str):
+    """Unclaimed open tasks of the group named by parameter `group` (one group: `ix_task_queue` in order)."""
+    return HumanTask.state == OPEN, HumanTask.assignee_id.is_(None), HumanTask.group_code == bindparam(group)
 
 
-def _first_unclaimed(codes: list[str], wanted: int):
-    """The oldest `wanted` unclaimed tasks of several groups: each group's queue is read in index order
-    and only as far as needed, then the few rows are merged, instead of sorting every open task."""
-    order = (HumanTask.created_at, HumanTask.id)
-    heads = [select(queue.c.created_at, queue.c.id) for queue in
-             (unclaimed_in([code]).order_by(*order).limit(wanted).subquery() for code in codes)]
-    merged = union_all(*heads).subquery() if len(heads) > 1 else heads[0].subquery()
-    return select(merged.c.created_at, merged.c.id).order_by(merged.c.created_at, merged.c.id).limit(wanted)
+def _unclaimed_in_groups():
+    return (HumanTask.state == OPEN, HumanTask.assignee_id.is_(None),
+            HumanTask.group_code.in_(bindparam("codes", expanding=True)))
 
 
 SORTS = ("received", "due")
@@ -90,82 +94,99 @@ class InboxFilter:
 
 NOTHING = object()  # a filter value that names nothing (an unknown item or case number): no task matches
 
+# Each filter as a condition on the tasks' copies of their case's fields (`HumanTask.case_*`), which the queue
+# indexes carry, by the name of its parameter.
+_CONDITIONS = {
+    "case_id": lambda p: HumanTask.case_id == p,
+    "item_id": lambda p: HumanTask.case_item_id == p,
+    "status": lambda p: HumanTask.case_status == p,
+    "warning": lambda p: HumanTask.case_warning == p,
+    "due_end": lambda p: HumanTask.case_due_at <= p,
+    # Any part of the name: no b-tree serves it, so it is checked on the queue index's own copy of the name,
+    # entry by entry, never on table rows (docs/workbench.md says why not pg_trgm).
+    "applicant": lambda p: HumanTask.case_applicant.like(p, escape="/"),
+}
 
-def _copy_conditions(session: Session, f: InboxFilter) -> list | object:
-    """The filter as conditions on the tasks' copies of their case's fields (`HumanTask.case_*`), which the
-    queue indexes carry. An item code or case number is looked up first (one indexed row each)."""
-    conditions = []
+
+def _like_part(text_: str) -> str:
+    escaped = text_.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _filter_parameters(session: Session, f: InboxFilter) -> dict | object:
+    """The filter's parameter values, by the names of `_CONDITIONS`. An item code or case number is looked up
+    first (one indexed row each)."""
+    values: dict = {}
     if f.case_no:
-        case_id = session.scalar(select(Case.id).where(Case.case_no == f.case_no))
-        if case_id is None:
+        values["case_id"] = session.scalar(select(Case.id).where(Case.case_no == f.case_no))
+        if values["case_id"] is None:
             return NOTHING
-        conditions.append(HumanTask.case_id == case_id)
     if f.item:
-        item_id = session.scalar(select(Item.id).where(Item.code == f.item))
-        if item_id is None:
+        values["item_id"] = session.scalar(select(Item.id).where(Item.code == f.item))
+        if values["item_id"] is None:
             return NOTHING
-        conditions.append(HumanTask.case_item_id == item_id)
     if f.status is not None:
-        conditions.append(HumanTask.case_status == f.status)
+        values["status"] = f.status
     if f.warning:
-        conditions.append(HumanTask.case_warning == f.warning)
+        values["warning"] = f.warning
     if f.due_before:
-        end = datetime.combine(f.due_before, time.max, clock.TZ)
-        conditions.append(HumanTask.case_due_at <= end)
+        values["due_end"] = datetime.combine(f.due_before, time.max, clock.TZ)
     if f.applicant:
-        # Any part of the name: no b-tree serves it, so it is checked on the queue index's own copy of the
-        # name, entry by entry, never on table rows (docs/workbench.md says why not pg_trgm).
-        conditions.append(HumanTask.case_applicant.contains(f.applicant, autoescape=True))
-    return conditions
-
-
-def _by_due(query, conditions, wanted: int) -> list:
-    """The first `wanted` rows of a queue in the case's promised-due order, undated last, each part read in
-    index order: dated tasks by (due, arrival), then undated ones by arrival."""
-    dated = query.where(HumanTask.case_due_at.is_not(None), *conditions).order_by(
-        HumanTask.case_due_at, HumanTask.created_at, HumanTask.id).limit(wanted)
-    undated = query.where(HumanTask.case_due_at.is_(None), *conditions).order_by(
-        HumanTask.created_at, HumanTask.id).limit(wanted)
-    return [dated, undated]
-
-
-def _heads(query, conditions, f: InboxFilter, wanted: int) -> list:
-    if f.sort == "due":
-        return _by_due(query, conditions, wanted)
-    return [query.where(*conditions).order_by(HumanTask.created_at, HumanTask.id).limit(wanted)]
+        values["applicant"] = _like_part(f.applicant)
+    return values
 
 
 _ROW = (HumanTask.case_due_at, HumanTask.created_at, HumanTask.id)
 
 
-def _filtered_page(session: Session, people: list[int], codes: list[str], f: InboxFilter, page: int,
-                   page_size: int) -> tuple[list[int], int, int]:
-    """A filtered or re-sorted page. Each queue is read the way the default page reads it: my claimed tasks
-    through `ix_task_open_assignee`, each group's unclaimed tasks through `ix_task_queue` (arrival order)
-    or `ix_task_queue_due` (due order), only as far as the page needs, and merged here. The filters are
-    conditions on the index entries' own copies of the case fields, so no case or table row is read."""
-    conditions = _copy_conditions(session, f)
-    if conditions is NOTHING:
-        return [], 0, 0
-    wanted = page * page_size
-    claimed = select(*_ROW).where(claimed_by(people).whereclause)
-    heads = _heads(claimed, conditions, f, wanted)
-    for code in codes:
-        heads += _heads(select(*_ROW).where(unclaimed_in([code]).whereclause), conditions, f, wanted)
-    # One statement: each head an index range read of at most `wanted` rows, merged and cut by the database.
+def _heads(where, conditions, sort: str, queue: int) -> list:
+    """A queue's first `:wanted` rows in the page's order, read in index order, tagged with the queue
+    (0 claimed, 1 unclaimed). In due order: dated tasks by (due, arrival), then undated ones by arrival."""
+    query = select(*_ROW, literal_column(str(queue)).label("queue")).where(*where, *conditions)
+    wanted = bindparam("wanted")
+    if sort == "due":
+        return [query.where(HumanTask.case_due_at.is_not(None))
+                .order_by(HumanTask.case_due_at, HumanTask.created_at, HumanTask.id).limit(wanted),
+                query.where(HumanTask.case_due_at.is_(None)).order_by(HumanTask.created_at, HumanTask.id).limit(wanted)]
+    return [query.order_by(HumanTask.created_at, HumanTask.id).limit(wanted)]
+
+
+def _counted(where, conditions):
+    """How many rows match, counting no further than one past COUNT_CAP."""
+    return select(func.count()).select_from(select(HumanTask.id).where(*where, *conditions)
+                                            .limit(COUNT_CAP + 1).subquery())
+
+
+@dataclass(frozen=True)
+class _Statements:
+    ids: object      # the page's task ids in order, each with the number of rows the heads read and how many
+                     # of them were unclaimed (parameters people, group_<n>, wanted, skip, size, filters)
+    mine: object     # count of my claimed tasks (people, filters)
+    groups: object   # count of my groups' unclaimed tasks (codes, filters)
+
+
+@lru_cache(maxsize=256)
+def _statements(filters: tuple[str, ...], sort: str, groups: int) -> _Statements:
+    """One page's statements for a shape of query (which filters, which order, how many groups), built once:
+    constructing a union of a head per group costs more than the database takes to run it.
+
+    Each head is an index range read of at most `:wanted` rows: my claimed tasks through
+    `ix_task_open_assignee`, each group's unclaimed tasks through `ix_task_queue` (arrival order) or
+    `ix_task_queue_due` (due order). The database merges and cuts them; an OR of the conditions would make
+    it sort every open task of the groups. Filters are conditions on the index entries' own copies of the
+    case fields, so no case or table row is read."""
+    conditions = [_CONDITIONS[name](bindparam(name)) for name in filters]
+    heads = _heads(_claimed(), conditions, sort, 0)
+    for n in range(groups):
+        heads += _heads(_unclaimed(f"group_{n}"), conditions, sort, 1)
     both = union_all(*(select(*head.subquery().c) for head in heads)).subquery()
-    if f.sort == "due":
+    if sort == "due":
         order = (both.c.case_due_at.is_(None), both.c.case_due_at, both.c.created_at, both.c.id)
     else:
         order = (both.c.created_at, both.c.id)
-    ids = list(session.scalars(select(both.c.id).order_by(*order).offset((page - 1) * page_size).limit(page_size)))
-    mine = _count(session, claimed.where(*conditions))
-    groups = _count(session, select(HumanTask.id).where(unclaimed_in(codes).whereclause, *conditions)) if codes else 0
-    return ids, mine, groups
-
-
-def _count(session: Session, query) -> int:
-    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ids = (select(both.c.id, func.count().over().label("read"), func.sum(both.c.queue).over().label("unclaimed"))
+           .order_by(*order).offset(bindparam("skip")).limit(bindparam("size")))
+    return _Statements(ids, _counted(_claimed(), conditions), _counted(_unclaimed_in_groups(), conditions))
 
 
 def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAGE_SIZE,
@@ -174,24 +195,28 @@ def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAG
     `narrow` filters and sorts them by their cases."""
     people, codes = inbox_scope(session, user)
     page = max(page, 1)
-    if narrow is not None and (narrow.narrows or narrow.sort != "received"):
-        ids, mine, groups = _filtered_page(session, people, codes, narrow, page, page_size)
+    narrow = narrow or InboxFilter()
+    values = _filter_parameters(session, narrow)
+    if values is NOTHING:
+        return InboxPage([], 0, page, 1, 0, 0)
+    statements = _statements(tuple(sorted(values)), narrow.sort, len(codes))
+    parameters = {**values, "people": people, "codes": codes, "wanted": page * page_size,
+                  "skip": (page - 1) * page_size, "size": page_size,
+                  **{f"group_{n}": code for n, code in enumerate(codes)}}
+    # Pages end at the cap; a page past it is not read (its heads would read the queues to the end).
+    rows = session.execute(statements.ids, parameters).all() if page <= _pages(COUNT_CAP, page_size) else []
+    ids = [row.id for row in rows]
+    read = rows[0].read if rows else 0
+    if read < parameters["wanted"] and (rows or page == 1):
+        # No head reached its limit, so the heads read every matching task: the counts are known already
+        # (a rare name or a case number, an empty inbox), and counting would scan the queues again.
+        groups = int(rows[0].unclaimed) if rows else 0
+        mine = read - groups
     else:
-        ids, mine, groups = _oldest_first_page(session, people, codes, page, page_size)
+        mine = session.scalar(statements.mine, parameters) or 0
+        groups = (session.scalar(statements.groups, parameters) or 0) if codes else 0
     total = mine + groups
-    return InboxPage(_tasks_with_cases(session, ids), total, page, max((total + page_size - 1) // page_size, 1),
-                     mine, groups)
-
-
-def _oldest_first_page(session: Session, people: list[int], codes: list[str], page: int,
-                       page_size: int) -> tuple[list[int], int, int]:
-    wanted = page * page_size
-    order = (HumanTask.created_at, HumanTask.id)
-    queues = [session.execute(claimed_by(people).order_by(*order).limit(wanted)).all()]
-    if codes:
-        queues.append(session.execute(_first_unclaimed(codes, wanted)).all())
-    ids = [row.id for row in heapq.merge(*queues)][(page - 1) * page_size:wanted]
-    return ids, _count(session, claimed_by(people)), _count(session, unclaimed_in(codes)) if codes else 0
+    return InboxPage(_tasks_with_cases(session, ids), total, page, _pages(total, page_size), mine, groups)
 
 
 def _tasks_with_cases(session: Session, ids: list[int]) -> list[HumanTask]:

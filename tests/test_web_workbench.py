@@ -245,3 +245,30 @@ def test_a_disguised_scan_is_refused_at_the_window_and_no_case_is_made(client, d
     assert Page(response).find("error-materials-contract") is not None
     with db.read() as session:
         assert session.query(Case).count() == 0
+
+
+def test_a_queue_longer_than_a_thousand_tasks_is_counted_as_1000_plus_and_paged_to_the_thousandth(client, db,
+                                                                                                   users):
+    from sqlalchemy import insert, select
+
+    from engine.inbox import COUNT_CAP, PAGE_SIZE
+    from engine.models import HumanTask
+    from engine.models.case import task_copies
+
+    case_id = _submit(db, users)
+    first = only_open_task(db, case_id)
+    with db.write() as session:  # a busy window: the one task's queue, a thousand times over
+        held = session.scalar(select(Case).where(Case.id == case_id))
+        start = clock.now()
+        session.execute(insert(HumanTask), [
+            {"case_id": case_id, "task_uuid": f"00000000-0000-0000-0000-{n:012d}", "bpmn_id": first.bpmn_id,
+             "name": first.name, "group_code": first.group_code, "department_id": first.department_id,
+             "form_key": first.form_key, "case_step": first.case_step, "state": "open",
+             "created_at": start + timedelta(seconds=n), **task_copies(held)} for n in range(COUNT_CAP + 5)])
+    login(client, "clerk")
+    page = Page(client.get("/workbench/"))
+    assert page.text("count-groups") == page.text("count-total") == f"{COUNT_CAP}+"
+    last = COUNT_CAP // PAGE_SIZE
+    final = Page(client.get(f"/workbench/?page={last}"))
+    assert len(final.all("data-testid", "task-row-")) == PAGE_SIZE
+    assert client.get(f"/workbench/?page={last + 1}").status_code == 404  # the pages end at the cap
