@@ -150,8 +150,8 @@ def _step_warning(warning: str, now: datetime):
     from sqlalchemy import and_, func, or_
 
     level = func.coalesce(HumanTask.case_warning, "normal")
-    if warning == "red":
-        return level == "red"
+    if warning == "red":  # the bare column, so `ix_task_open_due_warning` reads red steps in due order
+        return HumanTask.case_warning == "red"
     if warning == "yellow":
         return and_(level != "red", or_(HumanTask.due_at <= now, level == "yellow"))
     return and_(level == "normal", HumanTask.due_at > now)
@@ -212,33 +212,37 @@ def level_counts(session: Session, user: User, now: datetime | None = None) -> d
     (yellow or red only against a promised limit) and staff steps with their own limit, at the level
     `deadlines.step_level` gives them, counted in one pass over the open steps' partial index without a
     join to the cases (bench/desk_bench.py times it)."""
-    from sqlalchemy import and_, case as sql_case, func, or_
+    from sqlalchemy import case as sql_case, func
 
     from .permissions import APPLICANT_GROUP
-    from .status import FINAL
 
     now = now or clock.now()
     scope = supervised_departments(session, user)
     counts = {"case": {"yellow": 0, "red": 0}, "step": {"yellow": 0, "red": 0}}
     if scope == []:
         return counts
-    cases = (select(Case.warning_level, func.count()).where(Case.warning_level.in_(("yellow", "red")),
-                                                           Case.status.not_in([int(s) for s in FINAL])))
+    # A yellow or red case always has a promised limit (engine.case_clock.warning_level), so the open cases'
+    # partial index `ix_case_open_due_warning` holds them all; its predicate is named verbatim for SQLite.
+    cases = (select(Case.warning_level, func.count()).where(text(_qualified_case()),
+                                                           Case.warning_level.in_(("yellow", "red"))))
     # Steps from their own rows alone: an open task carries its case's level (`case_warning`, kept equal by
-    # engine.models.case), so no join to the cases; the level rule is `deadlines.step_level`'s.
-    red = HumanTask.case_warning == "red"
-    yellow = and_(func.coalesce(HumanTask.case_warning, "normal") != "red",
-                  or_(HumanTask.due_at <= now, HumanTask.case_warning == "yellow"))
-    steps = (select(func.sum(sql_case((yellow, 1), else_=0)), func.sum(sql_case((red, 1), else_=0)))
-             .select_from(HumanTask).where(text(_qualified_step()),  # verbatim: SQLite's partial index
-                                           func.coalesce(HumanTask.group_code, "") != APPLICANT_GROUP))
+    # engine.models.case), so no join to the cases; one pass over `ix_task_open_due_warning`, by level, with
+    # how many are past their own limit. The level rule is `deadlines.step_level`'s: red with its case;
+    # yellow with a yellow case, or past its own limit in a case that is not red.
+    steps = (select(HumanTask.case_warning, func.count(), func.sum(sql_case((HumanTask.due_at <= now, 1), else_=0)))
+             .where(text(_qualified_step()), func.coalesce(HumanTask.group_code, "") != APPLICANT_GROUP))
     if scope is not None:
         cases = cases.where(Case.department_id.in_(scope))
         steps = steps.where(HumanTask.department_id.in_(scope))
     for colour, n in session.execute(cases.group_by(Case.warning_level)).all():
         counts["case"][colour] = n
-    step_yellow, step_red = session.execute(steps).one()
-    counts["step"] = {"yellow": int(step_yellow or 0), "red": int(step_red or 0)}
+    for level, n, overdue in session.execute(steps.group_by(HumanTask.case_warning)).all():
+        if level == "red":
+            counts["step"]["red"] += n
+        elif level == "yellow":
+            counts["step"]["yellow"] += n
+        else:
+            counts["step"]["yellow"] += int(overdue or 0)
     return counts
 
 

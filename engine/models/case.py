@@ -13,6 +13,7 @@ from .organisation import Department, User
 # Cases still being handled that have a promised deadline: the desk's case deadlines. The status list is
 # engine.status.FINAL, written out because a partial index's predicate must appear verbatim in the query.
 OPEN_CASE_DUE = "promised_due_at IS NOT NULL AND status NOT IN (2, 4, 5, 11, 12, 13, 14, 15)"
+OPEN_CASE_WARNING_COLUMNS = ("warning_level", "promised_due_at", "department_id", "status")
 # Concluded cases (11/12/13), newest first: the portal's result publication (办理结果公示).
 CONCLUDED = "status IN (11, 12, 13)"
 
@@ -67,6 +68,9 @@ class Case(Base):
         Index("ix_case_warning", "warning_level", "status"),
         Index("ix_case_open_due", "promised_due_at", postgresql_where=text(OPEN_CASE_DUE),
               sqlite_where=text(OPEN_CASE_DUE)),
+        # The desk's yellow and red lists in due order, and the dashboard's counts, from index entries alone.
+        Index("ix_case_open_due_warning", *OPEN_CASE_WARNING_COLUMNS, postgresql_where=text(OPEN_CASE_DUE),
+              sqlite_where=text(OPEN_CASE_DUE)),
         # The portal's most-requested items: one GROUP BY item_id read from this index alone.
         Index("ix_case_item", "item_id"),
         Index("ix_case_concluded", "concluded_at", "id", postgresql_where=text(CONCLUDED),
@@ -90,6 +94,7 @@ class CaseWorkflow(Base):
 
 QUEUE = "state = 'open' AND assignee_id IS NULL"
 OPEN_STEP_DUE = "state = 'open' AND due_at IS NOT NULL"  # steps with their own limit (the desk, step warnings)
+OPEN_STEP_WARNING_COLUMNS = ("case_warning", "due_at", "department_id", "group_code", "state")
 CLAIMED = "state = 'open' AND assignee_id IS NOT NULL"  # disjoint from QUEUE: each query has one index
 # What the open-task indexes carry after their keys, so a filtered page or count is read from the index alone.
 # `state` and `assignee_id` are only in the predicates, but SQLite (before 3.42) reads the table row for a
@@ -143,6 +148,9 @@ class HumanTask(Base):
         Index("ix_task_case", "case_id"),
         Index("ix_task_done_by", "completed_by_id", "completed_at"),
         Index("ix_task_open_due", "due_at", postgresql_where=text(OPEN_STEP_DUE), sqlite_where=text(OPEN_STEP_DUE)),
+        # Steps by their case's level, in due order: the desk's red list and the dashboard's step counts.
+        Index("ix_task_open_due_warning", *OPEN_STEP_WARNING_COLUMNS, postgresql_where=text(OPEN_STEP_DUE),
+              sqlite_where=text(OPEN_STEP_DUE)),
     )
 
 
