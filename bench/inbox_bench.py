@@ -216,8 +216,11 @@ def analyze(db) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 
-FLOOR_SQL = ("SELECT id FROM human_task WHERE state = 'open' AND assignee_id IS NULL AND group_code IN :codes "
-             "ORDER BY created_at LIMIT 25")
+# The floor: the first page of one group's unclaimed queue, read in index order, as a bare statement. (Until
+# session 5 it was the queue of all the clerk's groups at once, which no index serves in order: the planners
+# sorted every visible task, so the "floor" measured a sort, 10–16 ms, rather than an indexed read.)
+FLOOR_SQL = ("SELECT id FROM human_task WHERE state = 'open' AND assignee_id IS NULL AND group_code = :code "
+             "ORDER BY created_at, id LIMIT 25")
 
 
 def _time(db, fn, iterations: int, warmup: int = 20) -> list[float]:
@@ -296,14 +299,14 @@ def run(db, backend: str, results: Results, n_cases: int, iterations: int) -> No
     print(f"\n--- query plans of the {len(statements)} statements of one inbox_page call ({backend}) ---")
     for n, (sql, parameters, _ms) in enumerate(statements, 1):
         print(f"[{n}] {_short(sql, 160)}\n{explain(db, sql, parameters)}")
-    floor_statement = text(FLOOR_SQL).bindparams(bindparam("codes", expanding=True))
+    floor_statement = text(FLOOR_SQL)
     with captured(db) as floor_sql, db.read() as session:
-        session.execute(floor_statement, {"codes": codes}).all()
+        session.execute(floor_statement, {"code": codes[0]}).all()
     print(f"--- query plan of the floor (bare indexed query) ---\n"
           f"{explain(db, floor_sql[-1][0], floor_sql[-1][1])}\n", flush=True)
 
     def floor_query(session, _i):
-        session.execute(floor_statement, {"codes": codes}).all()
+        session.execute(floor_statement, {"code": codes[0]}).all()
 
     def page(session, i):
         inbox_page(session, clerk, _page_of(i))
@@ -330,8 +333,7 @@ def run(db, backend: str, results: Results, n_cases: int, iterations: int) -> No
     if slowest is not None and p95 >= TARGET_P95_MS:
         notes.append(f"slowest statement [{slowest + 1}]: {shapes[slowest]}")
     if f95 >= TARGET_P95_MS:
-        notes.append("the bare query alone misses the target too: no index serves "
-                     "'assignee_id IS NULL AND group_code IN (...) ORDER BY created_at' (see its plan)")
+        notes.append("the bare query alone misses the target too (see its plan)")
     results.add(Figure(backend, "inbox", "inbox page p50/p95", f"{p50:.2f}/{p95:.2f} ms",
                        f"floor {f50:.2f}/{f95:.2f} ms (bare indexed query)", f"target p95 < {TARGET_P95_MS:.0f} ms",
                        p95 < TARGET_P95_MS, notes))

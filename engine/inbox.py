@@ -147,7 +147,10 @@ def _heads(where, conditions, sort: str, queue: int) -> list:
     if sort == "due":
         return [query.where(HumanTask.case_due_at.is_not(None))
                 .order_by(HumanTask.case_due_at, HumanTask.created_at, HumanTask.id).limit(wanted),
-                query.where(HumanTask.case_due_at.is_(None)).order_by(HumanTask.created_at, HumanTask.id).limit(wanted)]
+                # Ordered by the (null) due date too, so the planner reads `ix_task_queue_due`'s null range
+                # in order rather than a whole group's `ix_task_queue` looking for nulls.
+                query.where(HumanTask.case_due_at.is_(None))
+                .order_by(HumanTask.case_due_at, HumanTask.created_at, HumanTask.id).limit(wanted)]
     return [query.order_by(HumanTask.created_at, HumanTask.id).limit(wanted)]
 
 
