@@ -113,86 +113,49 @@ def machine_facts() -> dict[str, str]:
             "kernel": platform.release()}
 
 
+def _groups(args) -> dict:
+    """Each group: (its prepare() keyword arguments, how to run it on a prepared database)."""
+    import cases_bench
+    import desk_bench
+    import inbox_bench
+    import load_bench
+    import timer_bench
+
+    return {
+        "cases": ({}, lambda db, url, backend, results: cases_bench.run(
+            db, backend, results, args.cases, args.floor_commits, args.profile)),
+        "timers": ({"items": False, "users": False}, lambda db, url, backend, results: timer_bench.run(
+            db, backend, results, args.timers, args.timer_spread)),
+        "load": ({}, lambda db, url, backend, results: load_bench.run(
+            db, url, backend, results, args.load_seconds, args.load_clients, args.load_servers)),
+        "inbox": ({}, lambda db, url, backend, results: inbox_bench.run(
+            db, backend, results, args.inbox_cases, args.inbox_iterations)),
+        "desk": ({}, lambda db, url, backend, results: desk_bench.run(
+            db, backend, results, args.inbox_cases, args.inbox_iterations)),
+    }
+
+
 def run_backend(backend: str, args, results: Results) -> list[str]:
-    """Every benchmark group on one database kind; returns the groups that failed."""
+    """Every benchmark group on one database kind (a fresh database each); returns the groups that failed."""
     failures = []
     print(f"\n=== {backend} ===", flush=True)
-    if "cases" in args.only:
+    groups = _groups(args)
+    for name in ALL:
+        if name not in args.only:
+            continue
         _settle()
+        options, measure = groups[name]
         try:
-            import cases_bench
-
-            with temp_database(backend, "cases") as url:
-                db = prepare(url)
+            with temp_database(backend, name) as url:
+                db = prepare(url, **options)
                 try:
                     _version(db, backend, results)
-                    cases_bench.run(db, backend, results, args.cases, args.floor_commits, args.profile)
+                    measure(db, url, backend, results)
                 finally:
                     db.dispose()
         except Exception:
             traceback.print_exc()
-            failures.append(f"{backend}: cases")
-    if "timers" in args.only:
-        _settle()
-        try:
-            import timer_bench
-
-            with temp_database(backend, "timers") as url:
-                db = prepare(url, items=False, users=False)
-                try:
-                    _version(db, backend, results)
-                    timer_bench.run(db, backend, results, args.timers, args.timer_spread)
-                finally:
-                    db.dispose()
-        except Exception:
-            traceback.print_exc()
-            failures.append(f"{backend}: timers")
-    if "load" in args.only:
-        _settle()
-        try:
-            import load_bench
-
-            with temp_database(backend, "load") as url:
-                db = prepare(url)
-                try:
-                    _version(db, backend, results)
-                    load_bench.run(db, url, backend, results, args.load_seconds, args.load_clients,
-                                   args.load_servers)
-                finally:
-                    db.dispose()
-        except Exception:
-            traceback.print_exc()
-            failures.append(f"{backend}: load")
-    if "inbox" in args.only:
-        _settle()
-        try:
-            import inbox_bench
-
-            with temp_database(backend, "inbox") as url:
-                db = prepare(url)
-                try:
-                    _version(db, backend, results)
-                    inbox_bench.run(db, backend, results, args.inbox_cases, args.inbox_iterations)
-                finally:
-                    db.dispose()
-        except Exception:
-            traceback.print_exc()
-            failures.append(f"{backend}: inbox")
-    if "desk" in args.only:
-        _settle()
-        try:
-            import desk_bench
-
-            with temp_database(backend, "desk") as url:
-                db = prepare(url)
-                try:
-                    _version(db, backend, results)
-                    desk_bench.run(db, backend, results, args.inbox_cases, args.inbox_iterations)
-                finally:
-                    db.dispose()
-        except Exception:
-            traceback.print_exc()
-            failures.append(f"{backend}: desk")
+            failures.append(f"{backend}: {name}")
     return failures
 
 
