@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--db sqlite|postgresql|both] [--quick] [--cases N] [--timers N]
                                   [--inbox-cases N] [--timer-spread S] [--only cases,timers,inbox]
-                                  [--profile submit|complete|all]
+                                  [--profile submit|complete|all] [--load-seconds S] [--load-clients N]
 
 Figures, per database (a fresh temporary database for each group, dropped at the end, also on failure;
 groups run in the order cases, timers, inbox):
@@ -13,6 +13,9 @@ groups run in the order cases, timers, inbox):
   5. stored bytes per concluded small case
   6. the supervision desk at the inbox's 100 k cases: deadlines page, red list, dashboard counts, a month of
      statistics (bench/desk_bench.py)
+  7. the API under load over loopback HTTP: live `onewindow serve` processes, concurrent clients mixing
+     submissions, inbox reads and task completions; requests/s and p50/p95 per kind beside a health-route
+     floor over the same HTTP stack and a bare SELECT 1 (bench/load_bench.py)
 
 This is a script, not a timed test: it reports, it does not fail on a MISS (exit status 0), but it exits
 non-zero if a benchmark could not run.
@@ -36,7 +39,7 @@ sys.path.insert(1, str(HERE.parent))  # the engine, when run without the editabl
 
 from common import Results, postgresql_available, prepare, temp_database  # noqa: E402
 
-ALL = ("cases", "timers", "inbox", "desk")  # the 1 M-row bulk load last: its disk write-back would disturb the others
+ALL = ("cases", "timers", "load", "inbox", "desk")  # the 1 M-row bulk load last: its disk write-back would disturb the others
 
 
 def parse_args(argv=None):
@@ -57,6 +60,12 @@ def parse_args(argv=None):
                         help=f"comma list of benchmark groups to run: {', '.join(ALL)} (default: all)")
     parser.add_argument("--profile", choices=("submit", "complete", "all"), default=None,
                         help="run cProfile around the submit and/or complete loops and print the hot spots")
+    parser.add_argument("--load-seconds", type=float, default=None, metavar="S",
+                        help="duration of the mixed API load of figure 7 (default 40; quick 10)")
+    parser.add_argument("--load-clients", type=int, default=8, metavar="N",
+                        help="concurrent HTTP clients of figure 7 (default 8)")
+    parser.add_argument("--load-servers", type=int, default=2, metavar="N",
+                        help="`onewindow serve` processes on PostgreSQL for figure 7 (default 2; SQLite: 1)")
     args = parser.parse_args(argv)
     args.only = [x.strip() for x in args.only.split(",") if x.strip()]
     unknown = set(args.only) - set(ALL)
@@ -69,6 +78,7 @@ def parse_args(argv=None):
     args.floor_commits = 500 if quick else 3000
     args.inbox_iterations = 100 if quick else 500
     args.timer_spread = args.timer_spread or (20.0 if quick else 45.0)
+    args.load_seconds = args.load_seconds or (10.0 if quick else 40.0)
     return args
 
 
@@ -103,70 +113,49 @@ def machine_facts() -> dict[str, str]:
             "kernel": platform.release()}
 
 
+def _groups(args) -> dict:
+    """Each group: (its prepare() keyword arguments, how to run it on a prepared database)."""
+    import cases_bench
+    import desk_bench
+    import inbox_bench
+    import load_bench
+    import timer_bench
+
+    return {
+        "cases": ({}, lambda db, url, backend, results: cases_bench.run(
+            db, backend, results, args.cases, args.floor_commits, args.profile)),
+        "timers": ({"items": False, "users": False}, lambda db, url, backend, results: timer_bench.run(
+            db, backend, results, args.timers, args.timer_spread)),
+        "load": ({}, lambda db, url, backend, results: load_bench.run(
+            db, url, backend, results, args.load_seconds, args.load_clients, args.load_servers)),
+        "inbox": ({}, lambda db, url, backend, results: inbox_bench.run(
+            db, backend, results, args.inbox_cases, args.inbox_iterations)),
+        "desk": ({}, lambda db, url, backend, results: desk_bench.run(
+            db, backend, results, args.inbox_cases, args.inbox_iterations)),
+    }
+
+
 def run_backend(backend: str, args, results: Results) -> list[str]:
-    """Every benchmark group on one database kind; returns the groups that failed."""
+    """Every benchmark group on one database kind (a fresh database each); returns the groups that failed."""
     failures = []
     print(f"\n=== {backend} ===", flush=True)
-    if "cases" in args.only:
+    groups = _groups(args)
+    for name in ALL:
+        if name not in args.only:
+            continue
         _settle()
+        options, measure = groups[name]
         try:
-            import cases_bench
-
-            with temp_database(backend, "cases") as url:
-                db = prepare(url)
+            with temp_database(backend, name) as url:
+                db = prepare(url, **options)
                 try:
                     _version(db, backend, results)
-                    cases_bench.run(db, backend, results, args.cases, args.floor_commits, args.profile)
+                    measure(db, url, backend, results)
                 finally:
                     db.dispose()
         except Exception:
             traceback.print_exc()
-            failures.append(f"{backend}: cases")
-    if "timers" in args.only:
-        _settle()
-        try:
-            import timer_bench
-
-            with temp_database(backend, "timers") as url:
-                db = prepare(url, items=False, users=False)
-                try:
-                    _version(db, backend, results)
-                    timer_bench.run(db, backend, results, args.timers, args.timer_spread)
-                finally:
-                    db.dispose()
-        except Exception:
-            traceback.print_exc()
-            failures.append(f"{backend}: timers")
-    if "inbox" in args.only:
-        _settle()
-        try:
-            import inbox_bench
-
-            with temp_database(backend, "inbox") as url:
-                db = prepare(url)
-                try:
-                    _version(db, backend, results)
-                    inbox_bench.run(db, backend, results, args.inbox_cases, args.inbox_iterations)
-                finally:
-                    db.dispose()
-        except Exception:
-            traceback.print_exc()
-            failures.append(f"{backend}: inbox")
-    if "desk" in args.only:
-        _settle()
-        try:
-            import desk_bench
-
-            with temp_database(backend, "desk") as url:
-                db = prepare(url)
-                try:
-                    _version(db, backend, results)
-                    desk_bench.run(db, backend, results, args.inbox_cases, args.inbox_iterations)
-                finally:
-                    db.dispose()
-        except Exception:
-            traceback.print_exc()
-            failures.append(f"{backend}: desk")
+            failures.append(f"{backend}: {name}")
     return failures
 
 

@@ -72,6 +72,14 @@ def department_code(session: Session, department_id: int | None) -> str | None:
     return session.scalar(select(Department.code).where(Department.id == department_id)) if department_id else None
 
 
+def department_codes(session: Session, department_ids) -> dict[int, str]:
+    """Department id -> code for the ids given, in one query (a page of tasks names a handful of departments)."""
+    ids = {i for i in department_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Department.id, Department.code).where(Department.id.in_(ids))).all())
+
+
 def statistics(session: Session, departments: list[int] | None) -> dict:
     """Case counts by department and status code, over `departments` (None: all)."""
     query = (select(Department.code, Department.name, Case.status, func.count())

@@ -81,6 +81,17 @@ def guard(request: Request) -> Iterator[Request]:
         _current.reset(token)
 
 
+@contextmanager
+def unguarded() -> Iterator[None]:
+    """Inside `guard`, write transactions that must not carry the key: an API submission stores its files
+    first, each in its own transaction, and the key belongs with the case's transaction only."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 @event.listens_for(Session, "before_commit")
 def _record_key(session: Session) -> None:
     request = _current.get()

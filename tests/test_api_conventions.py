@@ -3,8 +3,11 @@ covers every row once, per-client rate limits with Retry-After, browser sessions
 status lookup."""
 import re
 
+from sqlalchemy import func, select
+
 from engine import cases
-from tests.api_support import bearer, new_client
+from engine.models import Case
+from tests.api_support import bearer, new_client, submission
 from tests.helpers import application, item_code
 from tests.webpage import login
 
@@ -139,3 +142,14 @@ def test_an_agent_submits_through_the_api_for_the_applicant_they_name(client, db
     with db.read() as session:
         case = session.scalar(select(Case))
     assert (case.applicant_name, case.channel, case.applicant_id) == ("陈志明", "agent", None)
+
+
+def test_text_with_a_nul_character_is_invalid_input_and_writes_nothing(client, db):
+    token = new_client(db)
+    data = submission(db, item_code(db, "construction_permit"))
+    data["item_code"] += "\x00"
+    response = client.post("/api/v1/cases", json=data, headers=bearer(token))
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_input"
+    assert response.get_json()["errors"]["body"]
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 0

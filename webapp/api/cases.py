@@ -1,7 +1,6 @@
 """Cases: submit an application, look its status up with the query code, list and read cases.
 
-Materials (uploaded files) are not part of an API submission yet: a case submitted here carries its
-application form only (docs/api.md).
+Materials travel base64-encoded in the submission's JSON (webapp/api/materials.py, docs/api.md).
 """
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from engine.permissions import AGENT, api_may_view_case
 from ..extensions import engine_db
 from . import schemas
 from .conventions import PAGE_QUERY, decode_cursor, endpoint, page, with_etag
+from .materials import submitted_materials
 from .problems import Problem
 from .ratelimit import status_limit
 from .representations import case_detail, case_etag, case_summary, iso
@@ -23,10 +23,11 @@ TAG = "办件"
 
 
 @endpoint("提交申请", tag=TAG, scope="cases:write", body=schemas.SUBMISSION, idempotency_key="required",
-          responses={201: schemas.SUBMITTED, 404: None},
+          responses={201: schemas.SUBMITTED, 404: None, 413: None},
           description="按事项当前版本的申请表提交，生成办件（状态 1 已接件），返回办件编号和查询码。"
                       "部门系统只能提交本部门的事项，须填写 applicant；代办员也须填写；已登录的申请人本人提交时省略 applicant。"
-                      "申请材料（附件）暂不支持通过接口提交。")
+                      "申请材料放在 materials 中（base64 编码），按内容识别类型；类型不被接受时 400 material_not_accepted，"
+                      "文件过大时 413 too_large，errors 按材料（materials.<材料编号>）列出。")
 def submit(call):
     principal, data = call.principal, call.data
     db = engine_db()
@@ -39,17 +40,17 @@ def submit(call):
             department = versions.content(session, version_id).department_id if version_id else None
         if department not in principal.departments:
             raise NotFound(_("事项不存在或不属于本部门。"))
-        submitted = cases.submit(db, data["item_code"], data["application"], None, applicant_name=applicant["name"],
-                                 applicant_type=applicant["type"], applicant_id_number=applicant.get("id_number"),
-                                 channel="api", received_by=principal.user)
+        who = dict(applicant=None, applicant_name=applicant["name"], applicant_type=applicant["type"],
+                   applicant_id_number=applicant.get("id_number"), channel="api", received_by=principal.user)
     elif AGENT in principal.user.role_names:
         if applicant is None:
             raise Problem(400, "invalid_input", errors={"applicant": [_("代办员提交时须填写申请人。")]})
-        submitted = cases.submit(db, data["item_code"], data["application"], None, applicant_name=applicant["name"],
-                                 applicant_type=applicant["type"], applicant_id_number=applicant.get("id_number"),
-                                 agent=principal.user, channel="agent")
+        who = dict(applicant=None, applicant_name=applicant["name"], applicant_type=applicant["type"],
+                   applicant_id_number=applicant.get("id_number"), agent=principal.user, channel="agent")
     else:
-        submitted = cases.submit(db, data["item_code"], data["application"], principal.user)
+        who = dict(applicant=principal.user)
+    with submitted_materials(principal.user, data.get("materials")) as files:
+        submitted = cases.submit(db, data["item_code"], data["application"], materials=files, **who)
     body = {"case_no": submitted.case_no, "query_code": submitted.query_code,
             "status": int(statuses.CaseStatus.RECEIVED), "status_label": statuses.label(statuses.CaseStatus.RECEIVED)}
     return body, 201, {"Location": url_for("api.case", case_no=submitted.case_no)}

@@ -132,10 +132,23 @@ def _parse_body(schema: dict) -> dict:
     data = request.get_json(silent=True)
     if data is None:
         raise Problem(400, "invalid_json")
+    if _holds_nul(data):  # no database column takes U+0000 (PostgreSQL refuses it in text and jsonb)
+        message = _("请求体的文字中不能含有空字符（U+0000）。")
+        raise Problem(400, "invalid_input", message, {"body": [message]})
     try:
         return formdata.validate(schema, data, "请求体")
     except InvalidInput as exc:
         raise Problem(400, "invalid_input", exc.message, exc.errors) from exc
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 # Pagination -----------------------------------------------------------------------------------------------

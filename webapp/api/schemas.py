@@ -46,6 +46,17 @@ SUBMISSION = {
                           "type": {"type": "string", "title": "申请人类型", "enum": ["自然人", "法人"]},
                           "id_number": {"type": "string", "title": "证件号码", "minLength": 18, "maxLength": 18}},
                       "required": ["name", "type"]},
+        "materials": {"type": "object", "title": "申请材料", "maxProperties": 50,
+                      "description": "按办事指南的材料编号（GET /api/v1/items/{code} 的 guide.materials[].id）给出文件，"
+                                     "文件内容用 base64 编码；按内容识别类型，只接受 PDF、JPEG、PNG、OFD，每个不超过 20 MB，"
+                                     "请求体总共不超过 32 MB。",
+                      "additionalProperties": {"type": "array", "title": "材料文件", "minItems": 1, "maxItems": 50,
+                                               "items": {"type": "object", "title": "文件", "additionalProperties": False,
+                                                         "required": ["name", "content"], "properties": {
+                                                             "name": {"type": "string", "title": "文件名",
+                                                                      "minLength": 1, "maxLength": 255},
+                                                             "content": {"type": "string", "title": "文件内容",
+                                                                         "contentEncoding": "base64", "minLength": 1}}}}},
     },
 }
 SUBMITTED = {"type": "object", "required": ["case_no", "query_code", "status"], "properties": {

@@ -31,8 +31,8 @@ def task_list(call):
             people, groups = inbox_scope(session, principal.user)
         rows = api_queries.task_page(session, groups=groups, people=people, after_id=after[0] if after else None,
                                      limit=query["limit"] + 1)
-        items = [(task.id, task_detail(task, task.case, api_queries.department_code(session, task.department_id),
-                                       None)) for task in rows]
+        codes = api_queries.department_codes(session, [task.department_id for task in rows])
+        items = [(task.id, task_detail(task, task.case, codes.get(task.department_id), None)) for task in rows]
     result = page(items, query["limit"], key=lambda last: [last[0]])
     result["items"] = [body for _id, body in result["items"]]
     return result
