@@ -90,8 +90,8 @@ def test_a_step_added_after_the_current_one_is_safe_and_the_moved_case_finishes_
     assert (moved.from_version, moved.to_version) == (1, version_no) and version_no_of(db, case_id) == version_no
     with db.read() as session:
         row = session.get(CaseWorkflow, case_id)
-        first, target = (session.scalar(select(ItemVersion).where(ItemVersion.version_no == n, ItemVersion.stem == STEM))
-                         for n in (1, version_no))
+        first, target = (session.scalar(select(ItemVersion).where(ItemVersion.version_no == n,
+                                                                  ItemVersion.stem == STEM)) for n in (1, version_no))
         assert row.spec_hash == target.spec_hash
         move = session.scalars(select(CaseVersionMove).where(CaseVersionMove.case_id == case_id)).one()
         assert (move.from_version_id, move.to_version_id, move.moved_by_id) == (first.id, target.id,

@@ -16,7 +16,8 @@ from .organisation import CalendarDay, Department, Group, GroupMember, User, Use
 from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base",
-           "CalendarDay", "Case", "CaseMaterial", "CaseVersionMove", "CaseTimer", "CaseWorkflow", "Department", "Document",
+           "CalendarDay", "Case", "CaseMaterial", "CaseTimer", "CaseVersionMove", "CaseWorkflow",
+           "Department", "Document",
            "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
            "IdempotencyRecord", "Inquiry", "Item", "ItemDraft", "ItemFacet", "ItemVersion", "Message",
            "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "StoredFile", "Substitution",

@@ -1,4 +1,5 @@
-"""Every URL of administration: items and their versions, drafts and the modeler, calendar, people, content."""
+"""Every URL of administration: items, their versions and moving running cases onto them, drafts and the modeler,
+calendar, people, content."""
 from flask import Blueprint
 
 from . import calendar as cal
@@ -10,6 +11,7 @@ from . import guide_form as g
 from . import items as i
 from . import modeler as m
 from . import people as p
+from . import version_moves as v
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -19,6 +21,8 @@ bp.add_url_rule("/items/<code>", "item", i.item)
 bp.add_url_rule("/items/<code>/retire", "retire", i.retire, methods=["POST"])
 bp.add_url_rule("/items/<code>/reinstate", "reinstate", i.reinstate, methods=["POST"])
 bp.add_url_rule("/items/<code>/compare", "compare", i.compare)
+bp.add_url_rule("/items/<code>/versions/<int:version_no>/moves", "case_moves", v.verdicts)
+bp.add_url_rule("/items/<code>/versions/<int:version_no>/moves", "move_cases", v.move, methods=["POST"])
 
 # The draft bundle: guide and forms, live check, publishing.
 bp.add_url_rule("/items/<code>/draft/start", "start_draft", d.start, methods=["POST"])

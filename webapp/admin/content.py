@@ -65,7 +65,8 @@ def save(article_id: int | None = None):
     try:
         saved = content_admin.save_draft(engine_db(), signed_in(), kind=form.get("kind", ""),
                                          title=form.get("title", ""), body=form.get("body", ""),
-                                         summary=form.get("summary", ""), department_code=form.get("department") or None,
+                                         summary=form.get("summary", ""),
+                                         department_code=form.get("department") or None,
                                          article_id=article_id)
     except InvalidInput as exc:
         return _editor(article, form, exc.errors, 400)
