@@ -95,11 +95,15 @@ def list_published(session: Session, kind: str, page: int = 1, size: int = PAGE_
     """Published articles of one kind, newest first (served by a partial index)."""
     if kind not in KINDS:
         raise NotFound(_("栏目不存在。"))
-    where = (Article.kind == kind, Article.status == "published")
+    return page_of(session, (Article.kind == kind, Article.status == "published"),
+                   (Article.published_at.desc(), Article.id.desc()), page, size)
+
+
+def page_of(session: Session, where: tuple, order: tuple, page: int, size: int) -> ArticlePage:
+    """One page of the articles matching `where`, in `order`, with the count of pages."""
     total = session.scalar(select(func.count()).select_from(Article).where(*where)) or 0
     pages = max(1, -(-total // size))
-    articles = list(session.scalars(select(Article).where(*where)
-                                    .order_by(Article.published_at.desc(), Article.id.desc())
+    articles = list(session.scalars(select(Article).where(*where).order_by(*order)
                                     .limit(size).offset((max(page, 1) - 1) * size)))
     return ArticlePage(articles, page, pages, total)
 

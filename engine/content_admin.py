@@ -6,13 +6,11 @@ shows exactly what the portal will.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit, clock
-from .content import KINDS, checked
+from .content import KINDS, ArticlePage, checked, page_of
 from .db import Database
 from .errors import InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -23,16 +21,8 @@ STATES = {"draft": _("草稿"), "published": _("已发布"), "withdrawn": _("已
 PAGE_SIZE = 20
 
 
-@dataclass(frozen=True)
-class AdminPage:
-    articles: list[Article]
-    page: int
-    pages: int
-    total: int
-
-
 def list_articles(session: Session, user: User, kind: str | None = None, state: str | None = None,
-                  page: int = 1, size: int = PAGE_SIZE) -> AdminPage:
+                  page: int = 1, size: int = PAGE_SIZE) -> ArticlePage:
     """The articles the user manages, newest change first; `kind` and `state` narrow the list."""
     if kind is not None and kind not in KINDS:
         raise InvalidInput(_("栏目无效。"), {"kind": [_("栏目无效。")]})
@@ -46,16 +36,14 @@ def list_articles(session: Session, user: User, kind: str | None = None, state: 
         where.append(Article.kind == kind)
     if state:
         where.append(Article.status == state)
-    total = session.scalar(select(func.count()).select_from(Article).where(*where)) or 0
-    pages = max(1, -(-total // size))
-    articles = list(session.scalars(select(Article).where(*where).order_by(Article.updated_at.desc(), Article.id.desc())
-                                    .limit(size).offset((max(page, 1) - 1) * size)))
-    return AdminPage(articles, page, pages, total)
+    return page_of(session, tuple(where), (Article.updated_at.desc(), Article.id.desc()), page, size)
 
 
-def article_for(session: Session, user: User, article_id: int) -> Article:
-    """One article the user manages; another department's is `NotFound` like an unknown id."""
-    article = session.get(Article, article_id)
+def article_for(session: Session, user: User, article_id: int, lock: bool = False) -> Article:
+    """One article the user manages (`lock`: its row locked for this transaction); another department's is
+    `NotFound` like an unknown id."""
+    query = select(Article).where(Article.id == article_id)
+    article = session.scalar(query.with_for_update() if lock else query)
     if article is None or not may_publish_content(user, article.department_id):
         raise NotFound(_("文章不存在或不由您管理。"))
     return article
@@ -79,7 +67,7 @@ def save_draft(db: Database, user: User, *, kind: str, title: str, body: str, su
             article = Article(kind=kind, status="draft", author_id=user.id, created_at=now, body="")
             session.add(article)
         else:
-            article = _locked(session, user, article_id)
+            article = article_for(session, user, article_id, lock=True)
             if article.status == "published":
                 raise InvalidState(_("文章已发布，请先撤回再修改。"))
         article.kind, article.title, article.summary, article.body = kind, title, summary, clean
@@ -92,7 +80,7 @@ def save_draft(db: Database, user: User, *, kind: str, title: str, body: str, su
 def publish(db: Database, user: User, article_id: int) -> None:
     """Put a draft or a withdrawn article on the portal."""
     with db.write() as session:
-        article = _locked(session, user, article_id)
+        article = article_for(session, user, article_id, lock=True)
         if article.status == "published":
             raise InvalidState(_("文章已经发布。"))
         now = clock.now()
@@ -103,18 +91,11 @@ def publish(db: Database, user: User, article_id: int) -> None:
 def withdraw(db: Database, user: User, article_id: int) -> None:
     """Take a published article off the portal (it becomes editable again)."""
     with db.write() as session:
-        article = _locked(session, user, article_id)
+        article = article_for(session, user, article_id, lock=True)
         if article.status != "published":
             raise InvalidState(_("只有已发布的文章可以撤回。"))
         article.status, article.updated_at = "withdrawn", clock.now()
         _record(session, "article_withdrawn", user, article)
-
-
-def _locked(session: Session, user: User, article_id: int) -> Article:
-    article = session.scalar(select(Article).where(Article.id == article_id).with_for_update())
-    if article is None or not may_publish_content(user, article.department_id):
-        raise NotFound(_("文章不存在或不由您管理。"))
-    return article
 
 
 def _record(session: Session, action: str, user: User, article: Article) -> None:
