@@ -15,6 +15,7 @@ either sees the finished step or is refused; it is recorded in `case_version_mov
 """
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
@@ -86,13 +87,13 @@ def judge_all(db: Database, user: User, item_code: str, version_no: int) -> tupl
     """The verdict for every running case of older versions (nothing is written)."""
     with db.read() as session:
         target = target_version(session, user, item_code, version_no)
-        diffs: dict = {}
-        verdicts = []
+        calendar, diffs, verdicts = calendar_store.calendar_for(session), {}, []
         for case in running_cases(session, target):
-            workflow = progress.open_workflow(session, case, calendar_store.calendar_for(session))
-            verdict = _verdict(case, versions.content(session, case.item_version_id).version_no)
-            verdict.reasons = _judge(session, workflow, target, diffs)[0] if not workflow.is_completed() else [
-                _("流程已结束。")]
+            workflow = progress.open_workflow(session, case, calendar)
+            verdict = Verdict(case.id, case.case_no, case.title,
+                              versions.content(session, case.item_version_id).version_no)
+            verdict.reasons = (_judge(session, workflow, target, diffs)[0] if not workflow.is_completed()
+                               else [_("流程已结束。")])
             verdicts.append(verdict)
         return target, verdicts
 
@@ -123,8 +124,7 @@ def move_case(db: Database, user: User, case_id: int, item_code: str, version_no
         progress.advance(session, case, workflow, calendar, user)
         session.add(CaseVersionMove(case_id=case.id, from_version_id=source.id, to_version_id=target.id,
                                     moved_by_id=user.id, moved_at=clock.now(), detail={"tasks": tasks}))
-        audit.record(session, "version_moved", case=case, actor=user, status=case.status,
-                     department_code=content.department_code,
+        audit.record(session, "version_moved", case=case, actor=user, department_code=content.department_code,
                      detail={"from_version": source.version_no, "to_version": target.version_no, "tasks": tasks})
         return Moved(case.id, case.case_no, source.version_no, target.version_no, tasks)
 
@@ -153,17 +153,12 @@ def parse_case_ids(values: list[str]) -> list[int]:
     return [int(v) for v in values]
 
 
-def _verdict(case: Case, version_no: int) -> Verdict:
-    return Verdict(case.id, case.case_no, case.title, version_no)
-
-
 @dataclass
 class _Plan:
     spec: object
     subprocess_specs: dict
     top: WorkflowDiff
     subprocesses: dict
-    timers: dict  # task id -> internal data of an unchanged waiting task (a timer keeps its due time)
 
 
 def _judge(session: Session, workflow, target: ItemVersion, diffs: dict) -> tuple[list[str], _Plan | None]:
@@ -188,9 +183,7 @@ def _judge(session: Session, workflow, target: ItemVersion, diffs: dict) -> tupl
             continue
         subs[sp_id] = WorkflowDiff(sub, spec_diff(sub.spec, new))
         reasons += _refusals(subs[sp_id], spec_diff(sub.spec, new), registry)
-    timers = {task.id: dict(task.internal_data) for task in workflow.get_tasks(state=TaskState.WAITING)
-              if task.internal_data}
-    return reasons, _Plan(new_spec, dict(new_subs), top, subs, timers)
+    return reasons, _Plan(new_spec, dict(new_subs), top, subs)
 
 
 def _refusals(diff: WorkflowDiff, spec_diff: SpecDiff, registry) -> list[str]:
@@ -239,16 +232,20 @@ def _label(task) -> str:
 
 def _migrate(workflow, plan: _Plan) -> None:
     """SpiffWorkflow's migration: specs swapped by the alignment, the current steps reset and re-predicted.
-    Waiting timers that did not change keep the due time they had."""
+
+    A reset gives a task its parent's data and forgets its internal data: the current steps get theirs back, so
+    a department's instance of a multi-instance review keeps its department and a timer its due time."""
+    kept = {task.id: (deepcopy(task.data), deepcopy(task.internal_data))
+            for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)}
     migrate_workflow(plan.top, workflow, plan.spec)
     for sp_id, diff in plan.subprocesses.items():
         sub = workflow.subprocesses[sp_id]
         migrate_workflow(diff, sub, plan.subprocess_specs[sub.spec.name])
     workflow.subprocess_specs = plan.subprocess_specs
-    for task_id, internal in plan.timers.items():
+    for task_id, (data, internal) in kept.items():
         task = workflow.tasks.get(task_id) or _in_subprocess(workflow, task_id)
-        if task is not None and task.has_state(TaskState.WAITING):
-            task.internal_data.update(internal)
+        if task is not None and task.has_state(TaskState.READY | TaskState.WAITING):
+            task.data, task.internal_data = data, internal
 
 
 def _in_subprocess(workflow, task_id):

@@ -201,3 +201,19 @@ def test_a_waiting_boundary_timer_keeps_its_due_time_when_its_step_is_relabelled
     version_migration.move_case(db, users["analyst"], case_id, code, version_no)
     assert [t.due_at for t in timers(db, case_id)] == due
     assert only_open_task(db, case_id).name == "承办人实质审查"
+
+
+def test_a_joint_review_moves_with_each_departments_step_kept_and_finishes(db, users):
+    code = item_code(db, "planning_permit")
+    case_id = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
+    drive(db, users, case_id, max_steps=1)  # accepted: one review step per department, from the process data
+    before = sorted((t.task_uuid, t.group_code, t.name) for t in open_tasks(db, case_id))
+    assert len(before) == 4
+    version_no = publish(db, users, lambda xml: xml.replace('name="部门会审"', 'name="部门联合会审"', 1),
+                         "planning_permit")
+    version_migration.move_case(db, users["analyst"], case_id, code, version_no)
+    after = sorted((t.task_uuid, t.group_code, t.name) for t in open_tasks(db, case_id))
+    assert [(u, g) for u, g, _n in after] == [(u, g) for u, g, _n in before]
+    assert all(n.startswith("部门联合会审") for _u, _g, n in after)
+    drive(db, users, case_id)
+    assert case(db, case_id).status == CaseStatus.APPROVED

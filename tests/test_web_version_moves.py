@@ -54,6 +54,8 @@ def test_bad_choices_are_told_in_chinese_and_nothing_moves(client, db, users):
         message = response.all("data-testid", "error-cases")[0].text
         assert any("\u4e00" <= ch <= "\u9fff" for ch in message)
     assert client.get(url(db, 99)).status_code == 404
+    unknown = Page(client.post(url(db, version_no), data={"cases": ["999999"]}))
+    assert unknown.status == 200 and unknown.find("refused-999999") is not None
     with db.read() as session:
         assert not session.scalars(select(CaseVersionMove)).all()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from engine import version_migration
-from engine.errors import InvalidInput, InvalidState
+from engine.errors import InvalidInput, InvalidState, NotFound
 from engine.permissions import may_define_items
 
 from ..access import permission_required, signed_in
@@ -37,6 +37,6 @@ def move(code: str, version_no: int):
     for case_id in case_ids:
         try:
             moved.append(version_migration.move_case(engine_db(), user, case_id, code, version_no))
-        except InvalidState as exc:
+        except (InvalidState, NotFound) as exc:  # changed meanwhile, or not a case of this item
             refused.append((case_id, str(exc)))
     return _page(code, version_no, moved, refused)
