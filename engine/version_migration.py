@@ -144,6 +144,19 @@ def move_all(db: Database, user: User, item_code: str, version_no: int) -> tuple
     return moved, refused
 
 
+def moves_to(db: Database, user: User, item_code: str, version_no: int, limit: int = 200) -> list[tuple]:
+    """The moves recorded onto a version, newest first: (case number, from version, who, when)."""
+    with db.read() as session:
+        target = target_version(session, user, item_code, version_no)
+        source = ItemVersion.__table__.alias("source")
+        return [tuple(row) for row in session.execute(
+            select(Case.case_no, source.c.version_no, User.display_name, CaseVersionMove.moved_at)
+            .join(Case, Case.id == CaseVersionMove.case_id).join(source, source.c.id == CaseVersionMove.from_version_id)
+            .outerjoin(User, User.id == CaseVersionMove.moved_by_id)
+            .where(CaseVersionMove.to_version_id == target.id)
+            .order_by(CaseVersionMove.moved_at.desc(), CaseVersionMove.id.desc()).limit(limit))]
+
+
 def parse_case_ids(values: list[str]) -> list[int]:
     """Case ids from a form's checkboxes; anything else is a precise error."""
     if not values:

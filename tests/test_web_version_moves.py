@@ -6,7 +6,7 @@ from sqlalchemy import select
 from engine.models import AuditEvent, CaseVersionMove
 from tests.webpage import Page, login
 
-from .helpers import item_code
+from .helpers import case, item_code
 from .test_version_migration import STEM, add_head_sign, asking_for_supplement, publish, regroup_pre_review, submit
 
 
@@ -29,6 +29,8 @@ def test_the_page_shows_each_running_cases_verdict_and_moves_the_chosen_one(clie
     assert done.status == 200
     assert done.find(f"moved-{safe}") is not None and done.find(f"refused-{refused}") is not None
     assert done.find(f"verdict-{safe}") is None  # moved: no longer on an older version
+    case_no = case(db, safe).case_no
+    assert done.all("data-testid", f"history-{case_no}") and "周分析" in done.text("moves-history")
     with db.read() as session:
         assert [m.case_id for m in session.scalars(select(CaseVersionMove))] == [safe]
         assert session.scalars(select(AuditEvent).where(AuditEvent.action == "version_moved",

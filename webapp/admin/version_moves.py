@@ -14,8 +14,10 @@ from ..extensions import engine_db
 
 def _page(code: str, version_no: int, moved=(), refused=(), errors=None, status=200):
     target, verdicts = version_migration.judge_all(engine_db(), signed_in(), code, version_no)
+    history = version_migration.moves_to(engine_db(), signed_in(), code, version_no)
     return render_template("admin/version_moves.html", code=code, target=target, verdicts=verdicts, moved=moved,
-                           refused=refused, errors=errors or {}, limit=version_migration.MAX_LISTED), status
+                           refused=refused, history=history, errors=errors or {},
+                           limit=version_migration.MAX_LISTED), status
 
 
 @permission_required(may_define_items)
