@@ -1,4 +1,5 @@
-"""Portal content (新闻动态, 通知公告, 政策文件, 法律法规): publishing articles and reading the published ones.
+"""Portal content (新闻动态, 通知公告, 政策文件, 法律法规, 常见问题): publishing articles and reading the published ones.
+Drafts, previews and withdrawing are engine.content_admin's.
 
 Bodies are HTML from an editor: they are sanitized once, when written (bleach, a small allow-list), so a
 page can print them as they are; nothing else about them is trusted either (lengths, kind).
@@ -19,7 +20,8 @@ from .i18n import _
 from .models import Article, Department, User
 from .permissions import may_publish_content
 
-KINDS = {"news": _("新闻动态"), "notice": _("通知公告"), "policy": _("政策文件"), "regulation": _("法律法规")}
+KINDS = {"news": _("新闻动态"), "notice": _("通知公告"), "policy": _("政策文件"), "regulation": _("法律法规"),
+         "faq": _("常见问题")}
 PAGE_SIZE = 10
 MAX_TITLE, MAX_SUMMARY, MAX_BODY = 200, 500, 200_000
 ALLOWED_TAGS = ["p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a",
@@ -48,9 +50,8 @@ def _drop_script_content(html: str) -> str:
     return re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", html, flags=re.IGNORECASE | re.DOTALL)
 
 
-def publish(db: Database, author: User | None, kind: str, title: str, body: str, summary: str = "",
-            department_code: str | None = None, at=None) -> int:
-    """Write and publish an article at once; returns its id. `author` None is the platform itself (seed data)."""
+def checked(kind: str, title: str, body: str, summary: str = "") -> tuple[str, str, str]:
+    """An article's fields as stored: (title, summary, sanitized body); `InvalidInput` naming each bad field."""
     errors: dict[str, list[str]] = {}
     title, summary = (title or "").strip(), (summary or "").strip()
     if kind not in KINDS:
@@ -64,13 +65,20 @@ def publish(db: Database, author: User | None, kind: str, title: str, body: str,
         errors["body"] = [_("正文不能为空，且不超过 %(n)d 个字符。", n=MAX_BODY)]
     if errors:
         raise InvalidInput(_("文章内容有误，请检查后重新提交。"), errors)
+    return title, summary or _summary_of(clean), clean
+
+
+def publish(db: Database, author: User | None, kind: str, title: str, body: str, summary: str = "",
+            department_code: str | None = None, at=None) -> int:
+    """Write and publish an article at once; returns its id. `author` None is the platform itself (seed data)."""
+    title, summary, clean = checked(kind, title, body, summary)
     now = clock.now()
     with db.write() as session:
         department = (session.scalar(select(Department).where(Department.code == department_code))
                       if department_code else None)
         if author is not None and not may_publish_content(author, department.id if department else None):
             raise Forbidden(_("您没有发布该栏目内容的权限。"))
-        article = Article(kind=kind, title=title, summary=summary or _summary_of(clean), body=clean,
+        article = Article(kind=kind, title=title, summary=summary, body=clean,
                           department=department, status="published", published_at=at or now,
                           author_id=author.id if author else None, created_at=now, updated_at=now)
         session.add(article)
@@ -87,11 +95,15 @@ def list_published(session: Session, kind: str, page: int = 1, size: int = PAGE_
     """Published articles of one kind, newest first (served by a partial index)."""
     if kind not in KINDS:
         raise NotFound(_("栏目不存在。"))
-    where = (Article.kind == kind, Article.status == "published")
+    return page_of(session, (Article.kind == kind, Article.status == "published"),
+                   (Article.published_at.desc(), Article.id.desc()), page, size)
+
+
+def page_of(session: Session, where: tuple, order: tuple, page: int, size: int) -> ArticlePage:
+    """One page of the articles matching `where`, in `order`, with the count of pages."""
     total = session.scalar(select(func.count()).select_from(Article).where(*where)) or 0
     pages = max(1, -(-total // size))
-    articles = list(session.scalars(select(Article).where(*where)
-                                    .order_by(Article.published_at.desc(), Article.id.desc())
+    articles = list(session.scalars(select(Article).where(*where).order_by(*order)
                                     .limit(size).offset((max(page, 1) - 1) * size)))
     return ArticlePage(articles, page, pages, total)
 

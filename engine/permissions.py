@@ -269,11 +269,23 @@ def may_follow_bad_reviews(user: User | None) -> bool:
 def may_publish_content(user: User | None, department_id: int | None = None) -> bool:
     """Portal articles are published by content editors and administrators; a department administrator
     only for their own department."""
+    scope = content_departments(user)
+    return scope is None or department_id in scope
+
+
+def may_manage_content(user: User | None) -> bool:
+    """May the user open content administration (drafts, preview, publishing, withdrawing) at all?"""
+    return content_departments(user) != []
+
+
+def content_departments(user: User | None) -> list[int] | None:
+    """Whose articles the user manages: `None` all (content editors, administrators), a department
+    administrator their own department's; nobody else any."""
     if user is None or not user.is_active:
-        return False
+        return []
     if user.role_names & {CONTENT_EDITOR, ADMIN}:
-        return True
-    return DEPT_ADMIN in user.role_names and department_id is not None and user.department_id == department_id
+        return None
+    return [user.department_id] if DEPT_ADMIN in user.role_names and user.department_id is not None else []
 
 
 def may_answer_inquiry(user: User | None, department_id: int | None) -> bool:

@@ -145,11 +145,9 @@ def _sync_tasks(session, case, workflow, calendar, now, actor, fresh) -> None:
         if uuid in open_rows:
             continue
         info = meta.get(task.task_spec.bpmn_id, {})
-        group, name = info.get("group"), task.task_spec.bpmn_name or task.task_spec.bpmn_id
-        if info.get("group_variable"):
-            group, name = _group_from_data(session, case, task, info["group_variable"], name)
+        group, name = group_and_name(session, case, task, info)
         row = HumanTask(case=case, task_uuid=uuid, bpmn_id=task.task_spec.bpmn_id, name=name, group_code=group,
-                        department_id=_department_of_group(session, group, case), form_key=info.get("form"),
+                        department_id=department_of_group(session, group, case), form_key=info.get("form"),
                         case_step=info.get("case_step"), created_at=now,
                         due_at=calendar.due_at(now, info["step_limit_days"]) if info.get("step_limit_days") else None)
         if fresh:  # a new case's first tasks: written with Core after its own insert gives the case an id
@@ -186,6 +184,14 @@ def _task_values(row: HumanTask, case: Case) -> dict:
     return {**values, **task_copies(case), "case_id": case.id}
 
 
+def group_and_name(session, case, task, info: dict) -> tuple[str | None, str]:
+    """A ready user task's candidate group and the name its row shows, from the version's task metadata."""
+    group, name = info.get("group"), task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    if info.get("group_variable"):
+        group, name = _group_from_data(session, case, task, info["group_variable"], name)
+    return group, name
+
+
 def _group_from_data(session, case, task, variable: str, name: str) -> tuple[str, str]:
     """The group of a task whose candidate group is `${variable}` (one instance of a multi-instance review),
     and its name with the department it belongs to."""
@@ -207,7 +213,7 @@ def open_task_rows(session, case) -> list[HumanTask]:
     return [row for row in rows if row.state == "open"]
 
 
-def _department_of_group(session, group_code, case) -> int | None:
+def department_of_group(session, group_code, case) -> int | None:
     if group_code in (None, APPLICANT_GROUP):
         return case.department_id
     return organisation.group_departments(session).get(group_code) or case.department_id

@@ -83,6 +83,11 @@ def _restored_specs(spec_doc: str) -> tuple:
     return spec, subprocess_specs
 
 
+def specs_of(spec_doc: str) -> tuple:
+    """The restored (spec, subprocess specs) of a stored spec document, shared: never change them."""
+    return _restored_specs(spec_doc)
+
+
 def new_workflow(spec_doc: str, script_engine) -> BpmnWorkflow:
     """A fresh workflow from a stored spec document (no parsing of BPMN at run time)."""
     spec, subprocess_specs = _restored_specs(spec_doc)

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "fee_waived": _l("减免费用"), "extension_requested": _l("申请延期"), "extension_approved": _l("批准延期"),
     "extension_refused": _l("不同意延期"), "materials_revised": _l("补正材料"),
     "card": _l("监察提醒"), "card_acknowledged": _l("签收监察提醒"), "urge": _l("催办"), "urge_answered": _l("答复催办"),
+    "version_moved": _l("迁移到新版本"),
 }
 
 

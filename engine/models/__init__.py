@@ -8,7 +8,7 @@ from .definition import ItemDraft
 from .document import Document, DocumentCounter
 from .fee import FeeCharge
 from .feedback import Evaluation, Message, MessageDelivery
-from .item import Item, ItemVersion, ProcessSpec
+from .item import CaseVersionMove, Item, ItemVersion, ProcessSpec
 from .material import CaseMaterial, StoredFile
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .portal import Article, Inquiry, ItemFacet
@@ -16,7 +16,8 @@ from .organisation import CalendarDay, Department, Group, GroupMember, User, Use
 from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base",
-           "CalendarDay", "Case", "CaseMaterial", "CaseTimer", "CaseWorkflow", "Department", "Document",
+           "CalendarDay", "Case", "CaseMaterial", "CaseTimer", "CaseVersionMove", "CaseWorkflow",
+           "Department", "Document",
            "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
            "IdempotencyRecord", "Inquiry", "Item", "ItemDraft", "ItemFacet", "ItemVersion", "Message",
            "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "StoredFile", "Substitution",

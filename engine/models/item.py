@@ -66,3 +66,17 @@ class ItemVersion(Base):
         UniqueConstraint("item_id", "content_hash", name="uq_item_version_hash"),
         Index("ix_item_version_spec", "spec_hash"),
     )
+
+
+class CaseVersionMove(Base):
+    """A running case moved from one version of its item to a newer one (engine.version_migration); the
+    audit trail has the same move as `version_moved`."""
+
+    __tablename__ = "case_version_move"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    from_version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id"))
+    to_version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id"), index=True)
+    moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    moved_at: Mapped[datetime]
+    detail: Mapped[dict]  # the open steps as they were re-linked: [{task, name, group}]

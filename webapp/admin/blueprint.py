@@ -1,7 +1,9 @@
-"""Every URL of administration: items and their versions, drafts and the modeler, calendar, people."""
+"""Every URL of administration: items, their versions and moving running cases onto them, drafts and the modeler,
+calendar, people, content."""
 from flask import Blueprint
 
 from . import calendar as cal
+from . import content as c
 from . import drafts as d
 from . import exports as x
 from . import form_designer as f
@@ -9,6 +11,7 @@ from . import guide_form as g
 from . import items as i
 from . import modeler as m
 from . import people as p
+from . import version_moves as v
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -18,6 +21,8 @@ bp.add_url_rule("/items/<code>", "item", i.item)
 bp.add_url_rule("/items/<code>/retire", "retire", i.retire, methods=["POST"])
 bp.add_url_rule("/items/<code>/reinstate", "reinstate", i.reinstate, methods=["POST"])
 bp.add_url_rule("/items/<code>/compare", "compare", i.compare)
+bp.add_url_rule("/items/<code>/versions/<int:version_no>/moves", "case_moves", v.verdicts)
+bp.add_url_rule("/items/<code>/versions/<int:version_no>/moves", "move_cases", v.move, methods=["POST"])
 
 # The draft bundle: guide and forms, live check, publishing.
 bp.add_url_rule("/items/<code>/draft/start", "start_draft", d.start, methods=["POST"])
@@ -62,3 +67,14 @@ bp.add_url_rule("/items/<code>/draft/forms/<path:key>", "save_form_design", f.sa
 bp.add_url_rule("/items/<code>/archive.zip", "item_archive", x.archive)
 bp.add_url_rule("/items/import", "import_archive", x.import_archive, methods=["GET", "POST"])
 bp.add_url_rule("/element-templates.json", "element_templates", x.templates)
+
+# Portal content: news, notices, policies, regulations, FAQ (content editors, administrators; a department
+# administrator for their own department).
+bp.add_url_rule("/content", "content", c.index)
+bp.add_url_rule("/content/new", "new_article", c.new)
+bp.add_url_rule("/content/new", "create_article", c.save, methods=["POST"])
+bp.add_url_rule("/content/<int:article_id>", "article_preview", c.preview)
+bp.add_url_rule("/content/<int:article_id>/edit", "edit_article", c.edit)
+bp.add_url_rule("/content/<int:article_id>/edit", "update_article", c.save, methods=["POST"])
+bp.add_url_rule("/content/<int:article_id>/publish", "publish_article", c.publish, methods=["POST"])
+bp.add_url_rule("/content/<int:article_id>/withdraw", "withdraw_article", c.withdraw, methods=["POST"])

@@ -10,7 +10,7 @@ from engine import definition
 from engine.errors import InvalidInput
 from engine.models import Department, Item, ItemDraft, ItemVersion, User
 from engine.permissions import (DEFINITION_ROLES, may_define_item, may_define_items, may_edit_calendar,
-                                may_manage_people)
+                                may_manage_content, may_manage_people)
 from engine.version_diff import compare as compare_versions
 from engine.xmlsafe import XmlRejected
 
@@ -35,7 +35,7 @@ def items():
         versions.setdefault(version.item_id, []).append(version)
     return render_template("admin/items.html", items=all_items, versions=versions,
                            may_define=may_define_items(user), may_edit_calendar=may_edit_calendar(user),
-                           may_manage_people=may_manage_people(user))
+                           may_manage_people=may_manage_people(user), may_manage_content=may_manage_content(user))
 
 
 def _item(code: str) -> Item:

@@ -17,7 +17,7 @@ bp.add_url_rule("/items/<code>/diagram.json", "item_diagram", cat.item_diagram)
 bp.add_url_rule("/items/<code>/files/<key>/<which>", "guide_file", cat.guide_file)
 bp.add_url_rule("/results", "results", cat.result_publication)
 
-# Content: news, notices, policies, regulations (the path segment names the kind).
+# Content: news, notices, policies, regulations, FAQ (the path segment names the kind).
 for path, kind in con.KIND_PATHS.items():
     bp.add_url_rule(f"/{path}", f"articles_{kind}", con.article_list, defaults={"kind": kind})
 bp.add_url_rule("/articles/<int:article_id>", "article", con.article)

@@ -9,7 +9,8 @@ from ..extensions import db
 from ..params import page_arg
 
 # URL segment -> article kind.
-KIND_PATHS = {"news": "news", "notices": "notice", "policies": "policy", "regulations": "regulation"}
+KIND_PATHS = {"news": "news", "notices": "notice", "policies": "policy", "regulations": "regulation",
+              "faq": "faq"}
 
 
 def article_list(kind: str):
