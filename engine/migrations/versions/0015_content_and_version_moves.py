@@ -1,8 +1,8 @@
 """Running cases moved to a newer version of their item (one row a move). Portal articles gain the
 `withdrawn` state and the `faq` kind without a schema change.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from engine.models.base import JSONType, UTCDateTime
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
