@@ -36,7 +36,8 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
            applicant_name: str | None = None, applicant_type: str | None = None,
            applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online",
            received_by: User | None = None, draft_id: int | None = None, draft_digest: str | None = None,
-           materials: dict | None = None, enforce_required: bool = False, window: str | None = None) -> Submitted:
+           materials: dict | None = None, enforce_required: bool = False,
+           window: str | None = None) -> Submitted:
     """Receive an application for the current version of an item: status 1 (已接件), workflow started.
 
     Validation happens inside the transaction but before anything is written, so bad input writes
@@ -60,8 +61,8 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
             case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent,
-                                   channel, received_by, (draft_id, draft_digest), (materials, enforce_required),
-                                   window)
+                                   channel, received_by, (draft_id, draft_digest),
+                                   (materials, enforce_required), window)
             return Submitted(case_id, case_no, code)
         except Conflict:
             continue  # the random case number was taken: draw another
@@ -104,8 +105,8 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
         try:
             case = open_case(session, version_id, case_no, code, application, applicant_info,
                              applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
-                             channel=channel, actor=owner, audit_detail={"draft": draft.id} if draft else None,
-                             window=window)
+                             channel=channel, actor=owner, window=window,
+                             audit_detail={"draft": draft.id} if draft else None)
         except InvalidInput as exc:  # the form and the materials are told together
             exc.errors.update(problems)
             raise

@@ -67,9 +67,12 @@ def enter_stage(session: Session, inquiry: Inquiry, stage: str, actor: User | No
     return opened
 
 
-def record_event(session: Session, inquiry: Inquiry, stage: str, action: str, actor, handler_id, note) -> None:
-    session.add(ComplaintEvent(inquiry_id=inquiry.id, stage=stage, action=action, actor_id=actor.id if actor else None,
-                               handler_id=handler_id, note=note or None, created_at=clock.now()))
+def record_event(session: Session, inquiry: Inquiry, stage: str, action: str, actor, handler_id,
+                 note) -> None:
+    """One history entry and its audit event, inside the caller's transaction."""
+    session.add(ComplaintEvent(inquiry_id=inquiry.id, stage=stage, action=action, handler_id=handler_id,
+                               actor_id=actor.id if actor else None, note=note or None,
+                               created_at=clock.now()))
     department = session.get(Department, inquiry.department_id) if inquiry.department_id else None
     audit.record(session, f"complaint_{action}", actor=actor, opinion=note or None,
                  department_code=department.code if department else None,
@@ -97,13 +100,14 @@ def handler_choices(session: Session, department_id: int | None) -> list[User]:
     from .permissions import SUPERVISION_ROLES
 
     supervisors = select(UserRole.user_id).where(UserRole.role.in_(SUPERVISION_ROLES))
-    rows = session.scalars(select(User).where(User.kind == "staff", User.is_active.is_(True),
-                                              (User.department_id == department_id) | User.id.in_(supervisors))
+    ours = (User.department_id == department_id) | User.id.in_(supervisors)
+    rows = session.scalars(select(User).where(User.kind == "staff", User.is_active.is_(True), ours)
                            .order_by(User.department_id, User.username).limit(300))
     return [user for user in rows if may_be_handler(user, department_id)]
 
 
-def assign(db: Database, officer: User, reference: str, handler_id: int | None, note: str = "") -> ComplaintStage:
+def assign(db: Database, officer: User, reference: str, handler_id: int | None,
+           note: str = "") -> ComplaintStage:
     """A complaint officer names the handler of the complaint's current stage (its due time stays)."""
     from .inquiries import locked
 

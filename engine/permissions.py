@@ -380,7 +380,8 @@ def may_assign_complaint(user: User | None, department_id: int | None) -> bool:
         return False
     if user.role_names & SUPERVISION_ROLES:
         return True
-    return SECTION_HEAD in user.role_names and department_id is not None and user.department_id == department_id
+    return (SECTION_HEAD in user.role_names and department_id is not None
+            and user.department_id == department_id)
 
 
 def may_handle_complaint(user: User | None, department_id: int | None, handler_id: int | None) -> bool:

@@ -1,6 +1,6 @@
-"""Statistics of the supervision desk (统计分析): counts and rates by department, item, window, clerk, level or
-month, computed with GROUP BY over case rows (`case_file`, the pre-review task that accepted or refused it, the
-`evaluation` row), never from workflows. The window is the one a walk-in case was received at
+"""Statistics of the supervision desk (统计分析): counts and rates by department, item, window, clerk, level
+or month, computed with GROUP BY over case rows (`case_file`, the pre-review task that accepted or refused
+it, the `evaluation` row), never from workflows. The window is the one a walk-in case was received at
 (`case_file.window`); online cases count under 网上申报 (`engine.windows`).
 
 The population is the **cohort of cases received in the period** (local dates, inclusive) inside the
@@ -57,7 +57,7 @@ class StatsFilter:
 
 @dataclass
 class StatsRow:
-    key: str                 # what `cases_behind` takes: an id, a level, a month or a window key, "none" for no clerk
+    key: str                 # what `cases_behind` takes: an id, a level, a month, a window; "none": no clerk
     label: str
     counts: dict = field(default_factory=dict)   # metric -> number of cases
     workdays_total: int = 0  # working days used by the concluded cases that were accepted

@@ -18,7 +18,8 @@ from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base",
            "CalendarDay", "Case", "CaseMaterial", "CaseTimer", "CaseWorkflow", "ComplaintEvent", "ComplaintStage",
-           "Department", "Document", "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
+           "Department", "Document",
+           "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
            "IdempotencyRecord", "Inquiry", "Item", "ItemDraft", "ItemFacet", "ItemVersion", "Message",
            "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "StoredFile", "Substitution",
            "SupervisionCard", "Urge", "User", "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription"]

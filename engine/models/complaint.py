@@ -51,7 +51,7 @@ class ComplaintEvent(Base):
     __tablename__ = "complaint_event"
     id: Mapped[int] = mapped_column(primary_key=True)
     inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiry.id", ondelete="CASCADE"))
-    stage: Mapped[str] = mapped_column(String(16))  # the stage the entry is about (the one entered, on advance)
+    stage: Mapped[str] = mapped_column(String(16))  # the stage it is about (the one entered, on advance)
     action: Mapped[str] = mapped_column(String(16))  # received / assigned / advanced / replied
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

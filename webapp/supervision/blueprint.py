@@ -25,7 +25,8 @@ bp.add_url_rule("/audit-chain", "audit_chain", k.audit_chain)
 # Complaints (投诉督办): open and overdue stages; a complaint's stages and history, assign, move on (the
 # workbench's views); bad reviews (差评) and their rectification.
 bp.add_url_rule("/complaints", "complaints", q.complaint_stages)
-bp.add_url_rule("/complaints/<reference>", "complaint", area_required("supervision")(handling_complaints.complaint_page))
+bp.add_url_rule("/complaints/<reference>", "complaint",
+                area_required("supervision")(handling_complaints.complaint_page))
 bp.add_url_rule("/complaints/<reference>/handler", "assign_complaint",
                 area_required("supervision")(handling_complaints.assign_handler), methods=["POST"])
 bp.add_url_rule("/complaints/<reference>/advance", "advance_complaint",

@@ -39,8 +39,8 @@ def complaint_stages():
     found = complaints.open_stages(db.session, user, view == "overdue", department_id, page)
     if page > 1 and not found.stages:
         abort(404)
-    return render_template("supervision/complaints.html", found=found, view=view, views=VIEWS, department=code,
-                           departments=departments, problems=problems, status_label=inquiries.status_label,
+    return render_template("supervision/complaints.html", found=found, view=view, views=VIEWS,
+                           department=code, departments=departments, problems=problems, status_label=inquiries.status_label,
                            query={k: v for k, v in (("view", view), ("department", code)) if v})
 
 

@@ -18,10 +18,10 @@ LIVE_COLOURS = ("yellow", "red")
 
 @area_required("supervision")
 def dashboard():
-    counts = desk.level_counts(db.session, signed_in())
-    return render_template("supervision/dashboard.html", counts=counts, waiting=desk.waiting_counts(db.session,
-                                                                                                  signed_in()),
-                           overdue_complaints=complaints.overdue_count(db.session, signed_in()))
+    user = signed_in()
+    return render_template("supervision/dashboard.html", counts=desk.level_counts(db.session, user),
+                           waiting=desk.waiting_counts(db.session, user),
+                           overdue_complaints=complaints.overdue_count(db.session, user))
 
 
 @area_required("supervision")

@@ -1,5 +1,5 @@
-"""Statistics (统计分析): the table by department, item, window, clerk, level or month; the cases behind every number;
-chart data (ECharts, static/statistics.js) with a table beside each chart; CSV, Excel and the monthly PDF."""
+"""Statistics (统计分析): the table by department, item, window, clerk, level or month; the cases behind
+every number; chart data (ECharts, static/statistics.js) with a table beside each chart; CSV, Excel and the monthly PDF."""
 from __future__ import annotations
 
 from dataclasses import replace

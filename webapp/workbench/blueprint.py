@@ -63,8 +63,8 @@ bp.add_url_rule("/inquiries/<reference>/answer", "answer_inquiry", area_required
 # Complaints (投诉) through their stages: the handler's list, a complaint's stages and history, assign, move on.
 bp.add_url_rule("/complaints", "complaints", area_required("workbench")(k.complaint_list))
 bp.add_url_rule("/complaints/<reference>", "complaint", area_required("workbench")(k.complaint_page))
-bp.add_url_rule("/complaints/<reference>/handler", "assign_complaint", area_required("workbench")(k.assign_handler),
-                methods=["POST"])
+bp.add_url_rule("/complaints/<reference>/handler", "assign_complaint",
+                area_required("workbench")(k.assign_handler), methods=["POST"])
 bp.add_url_rule("/complaints/<reference>/advance", "advance_complaint",
                 area_required("workbench")(k.advance_complaint), methods=["POST"])
 

@@ -39,11 +39,12 @@ def _render(found: Inquiry, stage, errors: dict | None = None, values: dict | No
     order = inquiries.STATUSES[inquiries.COMPLAINT]
     later = [s for s in order if order.index(s) > order.index(found.status)]
     may_assign = may_assign_complaint(user, found.department_id)
+    handler_id = stage.handler_id if stage else None
     return render_template(
-        "workbench/complaint.html", complaint=found, stage=stage, stages=complaints.stages_of(db.session, found.id),
-        history=complaints.history(db.session, found.id), later=later, status_label=inquiries.status_label,
-        actions=complaints.ACTIONS, limits=complaints.STAGE_LIMITS, may_assign=may_assign and stage is not None,
-        may_move=bool(later) and may_handle_complaint(user, found.department_id, stage.handler_id if stage else None),
+        "workbench/complaint.html", complaint=found, stage=stage, later=later, status_label=inquiries.status_label,
+        stages=complaints.stages_of(db.session, found.id), history=complaints.history(db.session, found.id),
+        actions=complaints.ACTIONS, may_assign=may_assign and stage is not None,
+        may_move=bool(later) and may_handle_complaint(user, found.department_id, handler_id),
         handlers=complaints.handler_choices(db.session, found.department_id) if may_assign else [],
         area=request.blueprint, now=clock.now(), errors=errors or {}, values=values or {}), status
 
@@ -63,12 +64,14 @@ def _handler_arg() -> int | None:
 
 def assign_handler(reference: str):
     found, stage = _load(reference)
-    values = {"handler": request.form.get("handler", "")[:12], "assign_note": request.form.get("note", "")[:3000]}
+    values = {"handler": request.form.get("handler", "")[:12],
+              "assign_note": request.form.get("note", "")[:3000]}
     try:
         handler_id = _handler_arg()
         complaints.assign(engine_db(), signed_in(), found.reference, handler_id, values["assign_note"])
     except InvalidInput as exc:
-        errors = {"assign_" + k if k == "note" else k: v for k, v in (exc.errors or {"handler": [exc.message]}).items()}
+        errors = exc.errors or {"handler": [exc.message]}
+        errors = {("assign_note" if key == "note" else key): value for key, value in errors.items()}
         return _render(found, stage, errors, values, 400)
     flash(_("已指定经办人。"), "success")
     return redirect(url_for(f"{request.blueprint}.complaint", reference=found.reference))
@@ -80,7 +83,8 @@ def advance_complaint(reference: str):
               "next_handler": request.form.get("handler", "")[:12]}
     try:
         handler_id = _handler_arg()
-        inquiries.advance(engine_db(), signed_in(), found.reference, values["status"], values["note"], handler_id)
+        inquiries.advance(engine_db(), signed_in(), found.reference, values["status"], values["note"],
+                          handler_id)
     except InvalidInput as exc:
         errors = exc.errors or {"note": [exc.message]}
         if "handler" in errors:

@@ -66,7 +66,8 @@ def register(code: str):
         else:
             session[RECEIPT] = {"case_id": done.case_id, "query_code": done.query_code}
             return redirect(url_for(".walk_in_receipt", case_id=done.case_id))
-    return _render(version, spec, person_spec, submission, person, chosen, refused, (window, window_error)), 400
+    return _render(version, spec, person_spec, submission, person, chosen, refused,
+                   (window, window_error)), 400
 
 
 def _render(version, spec, person_spec, submission=None, person=None, chosen=None, refused=None, window=None):

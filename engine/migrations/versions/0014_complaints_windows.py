@@ -23,11 +23,16 @@ def _user(column: str) -> sa.Column:
     return sa.Column(column, sa.Integer(), sa.ForeignKey("user_account.id"), nullable=True)
 
 
+def _inquiry() -> sa.Column:
+    return sa.Column("inquiry_id", sa.Integer(), sa.ForeignKey("inquiry.id", ondelete="CASCADE"),
+                     nullable=False)
+
+
 def upgrade() -> None:
     op.create_table(
         "complaint_stage",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("inquiry_id", sa.Integer(), sa.ForeignKey("inquiry.id", ondelete="CASCADE"), nullable=False),
+        _inquiry(),
         sa.Column("stage", sa.String(16), nullable=False),
         sa.Column("department_id", sa.Integer(), sa.ForeignKey("department.id"), nullable=True),
         _user("handler_id"),
@@ -45,7 +50,7 @@ def upgrade() -> None:
     op.create_table(
         "complaint_event",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("inquiry_id", sa.Integer(), sa.ForeignKey("inquiry.id", ondelete="CASCADE"), nullable=False),
+        _inquiry(),
         sa.Column("stage", sa.String(16), nullable=False),
         sa.Column("action", sa.String(16), nullable=False),
         _user("actor_id"),
@@ -56,7 +61,8 @@ def upgrade() -> None:
     op.create_index("ix_complaint_event_inquiry", "complaint_event", ["inquiry_id", "created_at", "id"])
     op.add_column("case_file", sa.Column("window", sa.String(100), nullable=True))
     op.add_column("user_account", sa.Column("window", sa.String(100), nullable=True))
-    op.create_index("ix_evaluation_bad_state", "evaluation", ["department_id", "rectification_state", "created_at"],
+    op.create_index("ix_evaluation_bad_state", "evaluation",
+                    ["department_id", "rectification_state", "created_at"],
                     postgresql_where=sa.text(BAD), sqlite_where=sa.text(BAD))
 
 
