@@ -164,7 +164,7 @@ def answer(db: Database, staff: User, reference: str, text: str, public: bool = 
         return inquiry
 
 
-def _reply(session, inquiry: Inquiry, staff: User, text: str) -> None:
+def _reply(session, inquiry: Inquiry, staff: User, text: str, handler_id: int | None = None) -> None:
     now = clock.now()
     before = inquiry.status
     inquiry.answer, inquiry.answered_at, inquiry.answered_by_id = text, now, staff.id
@@ -173,7 +173,7 @@ def _reply(session, inquiry: Inquiry, staff: User, text: str) -> None:
         if before == inquiry.status:  # a second reply: on the record, the stage's clock runs on
             complaints.record_event(session, inquiry, inquiry.status, "replied", staff, None, text)
         else:
-            complaints.enter_stage(session, inquiry, inquiry.status, staff, "replied", text)
+            complaints.enter_stage(session, inquiry, inquiry.status, staff, "replied", text, handler_id)
 
 
 def advance(db: Database, staff: User, reference: str, status: str, note: str = "",
@@ -182,7 +182,7 @@ def advance(db: Database, staff: User, reference: str, status: str, note: str = 
     archived; any: closing an answered one). Never backwards, never past the reply without an answer:
     advancing a complaint to its reply with a note replies with that note. A complaint's history keeps the
     note; a complaint officer may name the next stage's handler (`handler_id`), else the handler stays."""
-    note = complaints.check_note(note, what="note")
+    note = complaints.check_note(note)
     with db.write() as session:
         inquiry = locked(session, reference, staff, _("您不能办理该部门的咨询、投诉或建议。"),
                          lambda who, found: _may_move(who, found, session))
@@ -190,21 +190,20 @@ def advance(db: Database, staff: User, reference: str, status: str, note: str = 
         if status not in stages or stages.index(status) <= stages.index(inquiry.status):
             raise InvalidState(_("不能从“%(a)s”转为“%(b)s”。", a=status_label(inquiry.status),
                                  b=status_label(status)))
-        replying = inquiry.kind == COMPLAINT and status == ANSWERED[inquiry.kind] and inquiry.answer is None
-        if replying:
-            if not note or len(note) > LIMITS["answer"]:
-                raise InvalidInput(_("答复内容有误。"), {"note": [_("转入“已答复”时，请在办理说明中填写给投诉人的答复。")]})
-            _reply(session, inquiry, staff, note)
-            session.flush()
-            return inquiry
-        if stages.index(status) >= stages.index(ANSWERED[inquiry.kind]) and inquiry.answer is None:
-            raise InvalidState(_("请先答复，再办结或归档。"))
         if handler_id is not None and inquiry.kind == COMPLAINT:
             handler = session.get(User, handler_id)
             if not may_assign_complaint(staff, inquiry.department_id):
                 raise Forbidden(_("只有投诉督办人员可以指定经办人。"))
             if not complaints.may_be_handler(handler, inquiry.department_id):
                 raise InvalidInput(_("请选择经办人。"), {"handler": [_("请从列表中选择本部门工作人员或监察人员。")]})
+        if inquiry.kind == COMPLAINT and status == ANSWERED[inquiry.kind] and inquiry.answer is None:
+            if not note or len(note) > LIMITS["answer"]:
+                raise InvalidInput(_("答复内容有误。"), {"note": [_("转入“已答复”时，请在办理说明中填写给投诉人的答复。")]})
+            _reply(session, inquiry, staff, note, handler_id)
+            session.flush()
+            return inquiry
+        if stages.index(status) >= stages.index(ANSWERED[inquiry.kind]) and inquiry.answer is None:
+            raise InvalidState(_("请先答复，再办结或归档。"))
         inquiry.status, inquiry.updated_at = status, clock.now()
         if inquiry.kind == COMPLAINT:
             complaints.enter_stage(session, inquiry, status, staff, "advanced", note, handler_id)

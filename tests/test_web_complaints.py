@@ -150,3 +150,17 @@ def test_the_bad_reviews_list_follows_the_rectification_to_the_applicants_rating
     page = Page(supervisor.get("/supervision/bad-reviews?state=nonsense"))
     assert page.status == 200 and page.all("data-testid", "filter-problem")
     assert as_user(app, "clerk").get("/supervision/bad-reviews").status_code == 403
+
+
+def test_answering_from_the_answers_page_is_the_reply_and_only_the_handler_may_once_assigned(app, db, users):
+    reference = complain(db)
+    assert submit(as_user(app, "head"), f"/workbench/complaints/{reference}", "assign-form",
+                  {"handler": str(users["head"].id)}).status_code == 302
+    reviewer = as_user(app, "reviewer")  # the department's staff, but not the handler
+    assert reviewer.post(f"/workbench/inquiries/{reference}/answer", data={"answer": "我来答复"}).status_code == 403
+    head = as_user(app, "head")
+    assert head.post(f"/workbench/inquiries/{reference}/answer", data={"answer": "已核实并致歉。"}).status_code == 302
+    page = Page(head.get(f"/workbench/complaints/{reference}"))
+    assert page.find("complaint-facts").get("data-status") == "replied"
+    assert actions(page) == ["received", "assigned", "replied"]
+    assert page.text("complaint-answer") == "已核实并致歉。"
