@@ -164,3 +164,21 @@ def test_answering_from_the_answers_page_is_the_reply_and_only_the_handler_may_o
     assert page.find("complaint-facts").get("data-status") == "replied"
     assert actions(page) == ["received", "assigned", "replied"]
     assert page.text("complaint-answer") == "已核实并致歉。"
+
+
+def test_the_overdue_list_pages_through_every_stage_earliest_due_first(app, db):
+    clock.travel_to(MONDAY)
+    first = complain(db)
+    clock.travel_to(MONDAY + timedelta(hours=1))
+    for _n in range(50):
+        complain(db, "dm_land")
+    clock.travel_to(MONDAY + timedelta(days=7))
+    supervisor = as_user(app, "supervisor")
+    page = Page(supervisor.get("/supervision/complaints"))
+    rows = [r for r in page.all("data-testid", "complaint-") if r.get("data-stage")]
+    assert len(rows) == 50 and rows[0].get("data-testid") == f"complaint-{first}"
+    assert page.all("data-testid", "page-next")
+    page = Page(supervisor.get("/supervision/complaints?page=2"))
+    assert len([r for r in page.all("data-testid", "complaint-") if r.get("data-stage")]) == 1
+    assert not page.all("data-testid", "page-next") and page.all("data-testid", "page-prev")
+    assert supervisor.get("/supervision/complaints?page=3").status_code == 404
