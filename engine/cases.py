@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from . import (audit, calendar_store, case_clock, case_numbers, clock, drafts, fees, formdata, identifiers,
-               materials as case_materials, progress, revisions, versions)
+               materials as case_materials, progress, revisions, versions, windows)
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -36,7 +36,8 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
            applicant_name: str | None = None, applicant_type: str | None = None,
            applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online",
            received_by: User | None = None, draft_id: int | None = None, draft_digest: str | None = None,
-           materials: dict | None = None, enforce_required: bool = False) -> Submitted:
+           materials: dict | None = None, enforce_required: bool = False,
+           window: str | None = None) -> Submitted:
     """Receive an application for the current version of an item: status 1 (已接件), workflow started.
 
     Validation happens inside the transaction but before anything is written, so bad input writes
@@ -47,7 +48,8 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
     `materials` (material id -> file ids, the draft's when a draft is submitted) are given to the case in the
     same transaction (`engine.materials.attach`): files must be the submitter's, and with `enforce_required`
     (the online and agent apply pages) every required electronic material needs a file. Problems with the
-    form and the materials are reported together; nothing is written."""
+    form and the materials are reported together; nothing is written. `window` is the key of the hall window
+    a walk-in is received at (`engine.windows`), checked against the clerk's and remembered for them."""
     name = applicant_name or (applicant.display_name if applicant else None)
     kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
     if not name:
@@ -59,7 +61,8 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
         case_no, code = case_numbers.new_case_no(), case_numbers.new_query_code()
         try:
             case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent,
-                                   channel, received_by, (draft_id, draft_digest), (materials, enforce_required))
+                                   channel, received_by, (draft_id, draft_digest),
+                                   (materials, enforce_required), window)
             return Submitted(case_id, case_no, code)
         except Conflict:
             continue  # the random case number was taken: draw another
@@ -77,10 +80,16 @@ def _check_id_number(kind: str, number: str) -> None:
 
 
 def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
-                 received_by, draft_ref=(None, None), files=(None, False)) -> int:
+                 received_by, draft_ref=(None, None), files=(None, False), window=None) -> int:
     materials, enforce_required = files
     owner = agent or applicant or received_by
     with db.write() as session:
+        window_problems = {}
+        if received_by is not None:
+            try:
+                window = windows.chosen(session, received_by, window)
+            except InvalidInput as exc:  # told together with the form's and the materials' problems
+                window, window_problems = None, exc.errors
         draft = None
         if draft_ref[0] is not None:  # before anything else: a repeated confirmation is told about its case
             draft = drafts.claim_for_submit(session, draft_ref[0], agent or applicant, draft_ref[1], application)
@@ -92,15 +101,20 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
             raise NotFound(_("事项 %(code)s 不存在或已停止办理。", code=item_code))
         guide = versions.content(session, version_id).guide
         _chosen, problems = case_materials.check(session, guide, materials, owner, enforce_required=enforce_required)
+        problems.update(window_problems)
         try:
             case = open_case(session, version_id, case_no, code, application, applicant_info,
                              applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
-                             channel=channel, actor=owner, audit_detail={"draft": draft.id} if draft else None)
+                             channel=channel, actor=owner, window=window,
+                             audit_detail={"draft": draft.id} if draft else None)
         except InvalidInput as exc:  # the form and the materials are told together
             exc.errors.update(problems)
             raise
         if problems:
-            raise case_materials.invalid(problems)
+            raise case_materials.invalid(problems) if set(problems) - {"window"} else InvalidInput(
+                _("请选择受理窗口。"), problems)
+        if window is not None:
+            session.get(User, received_by.id).window = window  # offered first at the clerk's next walk-in
         case_materials.attach(session, case, guide, materials, owner, enforce_required=enforce_required)
         if draft is not None:
             drafts.mark_consumed(draft, case)
@@ -110,7 +124,7 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
 def open_case(session: Session, version_id: int, case_no: str, code: str, application: dict,
               applicant_info: tuple, *, applicant_id: int | None, agent_id: int | None, channel: str, actor=None,
               department_id: int | None = None, start_data: dict | None = None,
-              audit_detail: dict | None = None) -> Case:
+              audit_detail: dict | None = None, window: str | None = None) -> Case:
     """Create a case on an item version inside the caller's transaction: status 1, workflow started.
 
     `department_id` overrides the item's department and `start_data` adds to the process data: the platform
@@ -125,7 +139,7 @@ def open_case(session: Session, version_id: int, case_no: str, code: str, applic
                 department_id=department_id or version.department_id, applicant_id=applicant_id, agent_id=agent_id,
                 applicant_name=name, applicant_type=kind, applicant_id_number=id_number,
                 title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
-                application=application, received_at=now, updated_at=now)
+                application=application, received_at=now, updated_at=now, window=window)
     audit.record(session, "submit", case=case, actor=actor, status=int(CaseStatus.RECEIVED),
                  department_code=version.department_code, detail={"channel": channel, "item_version": version.id,
                                                            **(audit_detail or {})})

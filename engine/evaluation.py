@@ -100,16 +100,36 @@ class BadReview:
     department_name: str
 
 
-def bad_reviews(session: Session, state: str | None = None, limit: int = 200) -> list[BadReview]:
-    """Bad reviews, newest first, with their rectification state (`ix_evaluation_bad`)."""
+@dataclass(frozen=True)
+class BadReviewPage:
+    reviews: list[BadReview]
+    page: int
+    has_next: bool
+
+
+RECTIFICATION_STATES = ("open", "rectified", "satisfied", "unsatisfied")
+
+
+def bad_reviews(session: Session, user, state: str | None = None, department_id: int | None = None,
+                page: int = 1, size: int = 50) -> BadReviewPage:
+    """Bad reviews in the departments `user` supervises, newest first, with their rectification state
+    (`ix_evaluation_bad`, and `ix_evaluation_bad_state` when narrowed to a department)."""
+    from .permissions import supervised_departments
+
     query = (select(Evaluation, Case.case_no, Item.name, Department.name)
              .join(Case, Case.id == Evaluation.case_id).join(Item, Item.id == Evaluation.item_id)
              .join(Department, Department.id == Evaluation.department_id)
-             .where(Evaluation.is_bad.is_(True)).order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
-             .limit(limit))
+             .where(Evaluation.is_bad.is_(True)))
+    scope = supervised_departments(session, user)
+    if scope is not None:
+        query = query.where(Evaluation.department_id.in_(scope or [-1]))
+    if department_id is not None:
+        query = query.where(Evaluation.department_id == department_id)
     if state:
         query = query.where(Evaluation.rectification_state == state)
-    return [BadReview(*row) for row in session.execute(query)]
+    rows = session.execute(query.order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
+                           .offset((max(page, 1) - 1) * size).limit(size + 1)).all()
+    return BadReviewPage([BadReview(*row) for row in rows[:size]], page, len(rows) > size)
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, complaints
 from .db import Database
 from .errors import Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
 from .models import Department, Inquiry, Item, User
-from .permissions import may_answer_inquiry
+from .permissions import may_answer_inquiry, may_assign_complaint, may_handle_complaint
 
 CONSULTATION, COMPLAINT, SUGGESTION = "consultation", "complaint", "suggestion"
 KINDS = {CONSULTATION: _("咨询"), COMPLAINT: _("投诉"), SUGGESTION: _("建议")}
@@ -99,9 +99,13 @@ def submit(db: Database, kind: str, name: str, contact: str, subject: str, conte
             reference = _new_reference(kind, now)
             if session.scalar(select(Inquiry.id).where(Inquiry.reference == reference)) is None:
                 break
-        session.add(Inquiry(kind=kind, reference=reference, contact_key=key, item_id=item.id if item else None,
-                            department_id=department.id, status="received", is_public=False, created_at=now,
-                            updated_at=now, **values))
+        inquiry = Inquiry(kind=kind, reference=reference, contact_key=key, item_id=item.id if item else None,
+                          department_id=department.id, status="received", is_public=False, created_at=now,
+                          updated_at=now, **values)
+        session.add(inquiry)
+        if kind == COMPLAINT:
+            session.flush()
+            complaints.enter_stage(session, inquiry, "received", None, "received")
         return reference
 
 
@@ -122,15 +126,26 @@ def lookup(session: Session, reference: str, contact: str) -> Inquiry | None:
     return inquiry if inquiry is not None and matches else None
 
 
-def _locked(session, reference: str, staff: User, refusal: str) -> Inquiry:
-    """The inquiry by its reference, locked for this transaction, if `staff` may handle it."""
+def locked(session, reference: str, staff: User, refusal: str, check=None) -> Inquiry:
+    """The inquiry by its reference, locked for this transaction, if `staff` may handle it: `check(staff,
+    inquiry)` decides, `may_answer_inquiry` for the inquiry's department when none is given."""
     inquiry = session.scalar(select(Inquiry).where(Inquiry.reference == (reference or "").strip().upper())
                              .with_for_update())
     if inquiry is None:
         raise NotFound(_("没有该编号的咨询、投诉或建议。"))
-    if not may_answer_inquiry(staff, inquiry.department_id):
+    allowed = check(staff, inquiry) if check else may_answer_inquiry(staff, inquiry.department_id)
+    if not allowed:
         raise Forbidden(refusal)
     return inquiry
+
+
+def _may_move(staff: User, inquiry: Inquiry, session) -> bool:
+    """A complaint is moved on by its officers and its current stage's handler; other inquiries by whoever
+    may answer them."""
+    if inquiry.kind != COMPLAINT:
+        return may_answer_inquiry(staff, inquiry.department_id)
+    stage = complaints.open_stage(session, inquiry.id)
+    return may_handle_complaint(staff, inquiry.department_id, stage.handler_id if stage else None)
 
 
 def answer(db: Database, staff: User, reference: str, text: str, public: bool = False) -> Inquiry:
@@ -139,29 +154,59 @@ def answer(db: Database, staff: User, reference: str, text: str, public: bool = 
     if not text or len(text) > LIMITS["answer"]:
         raise InvalidInput(_("答复内容有误。"), {"answer": [_("请填写答复内容，不超过 %(n)d 个字。", n=LIMITS["answer"])]})
     with db.write() as session:
-        inquiry = _locked(session, reference, staff, _("您不能答复该部门的咨询、投诉或建议。"))
+        inquiry = locked(session, reference, staff, _("您不能答复该部门的咨询、投诉或建议。"),
+                         lambda who, found: _may_move(who, found, session))
         if inquiry.status in ("closed", "archived"):
             raise InvalidState(_("该件已办结，不能再答复。"))
-        now = clock.now()
-        inquiry.answer, inquiry.answered_at, inquiry.answered_by_id = text, now, staff.id
-        inquiry.status, inquiry.updated_at = ANSWERED[inquiry.kind], now
+        _reply(session, inquiry, staff, text)
         inquiry.is_public = bool(public) and inquiry.kind == CONSULTATION
         session.flush()
         return inquiry
 
 
-def advance(db: Database, staff: User, reference: str, status: str) -> Inquiry:
+def _reply(session, inquiry: Inquiry, staff: User, text: str, handler_id: int | None = None) -> None:
+    now = clock.now()
+    before = inquiry.status
+    inquiry.answer, inquiry.answered_at, inquiry.answered_by_id = text, now, staff.id
+    inquiry.status, inquiry.updated_at = ANSWERED[inquiry.kind], now
+    if inquiry.kind == COMPLAINT:
+        if before == inquiry.status:  # a second reply: on the record, the stage's clock runs on
+            complaints.record_event(session, inquiry, inquiry.status, "replied", staff, None, text)
+        else:
+            complaints.enter_stage(session, inquiry, inquiry.status, staff, "replied", text, handler_id)
+
+
+def advance(db: Database, staff: User, reference: str, status: str, note: str = "",
+            handler_id: int | None = None) -> Inquiry:
     """Move an inquiry to a later stage of its kind (a complaint: investigating → resolved → replied →
-    archived; any: closing an answered one). Never backwards, never to a reply without an answer."""
+    archived; any: closing an answered one). Never backwards, never past the reply without an answer:
+    advancing a complaint to its reply with a note replies with that note. A complaint's history keeps the
+    note; a complaint officer may name the next stage's handler (`handler_id`), else the handler stays."""
+    note = complaints.check_note(note)
     with db.write() as session:
-        inquiry = _locked(session, reference, staff, _("您不能办理该部门的咨询、投诉或建议。"))
+        inquiry = locked(session, reference, staff, _("您不能办理该部门的咨询、投诉或建议。"),
+                         lambda who, found: _may_move(who, found, session))
         stages = STATUSES[inquiry.kind]
         if status not in stages or stages.index(status) <= stages.index(inquiry.status):
             raise InvalidState(_("不能从“%(a)s”转为“%(b)s”。", a=status_label(inquiry.status),
                                  b=status_label(status)))
+        if handler_id is not None and inquiry.kind == COMPLAINT:
+            handler = session.get(User, handler_id)
+            if not may_assign_complaint(staff, inquiry.department_id):
+                raise Forbidden(_("只有投诉督办人员可以指定经办人。"))
+            if not complaints.may_be_handler(handler, inquiry.department_id):
+                raise InvalidInput(_("请选择经办人。"), {"handler": [_("请从列表中选择本部门工作人员或监察人员。")]})
+        if inquiry.kind == COMPLAINT and status == ANSWERED[inquiry.kind] and inquiry.answer is None:
+            if not note or len(note) > LIMITS["answer"]:
+                raise InvalidInput(_("答复内容有误。"), {"note": [_("转入“已答复”时，请在办理说明中填写给投诉人的答复。")]})
+            _reply(session, inquiry, staff, note, handler_id)
+            session.flush()
+            return inquiry
         if stages.index(status) >= stages.index(ANSWERED[inquiry.kind]) and inquiry.answer is None:
             raise InvalidState(_("请先答复，再办结或归档。"))
         inquiry.status, inquiry.updated_at = status, clock.now()
+        if inquiry.kind == COMPLAINT:
+            complaints.enter_stage(session, inquiry, status, staff, "advanced", note, handler_id)
         session.flush()
         return inquiry
 

@@ -383,3 +383,34 @@ def api_may_view_task(session: Session, user: User | None, task: HumanTask, case
     if client_departments is not None:
         return task.department_id in client_departments or case.department_id in client_departments
     return may_work_on(session, user, task, case) or may_view_case(session, user, case)
+
+
+def may_assign_complaint(user: User | None, department_id: int | None) -> bool:
+    """Complaint officers pick the handler of each stage of a complaint (GB/T 36113): supervisors and
+    administrators, and the section heads of the department the complaint is about."""
+    if user is None or not user.is_active:
+        return False
+    if user.role_names & SUPERVISION_ROLES:
+        return True
+    return (SECTION_HEAD in user.role_names and department_id is not None
+            and user.department_id == department_id)
+
+
+def may_handle_complaint(user: User | None, department_id: int | None, handler_id: int | None) -> bool:
+    """Who moves a complaint's current stage on (and replies): its officers, the stage's handler, and while
+    nobody is assigned, the department staff who answer its inquiries (`may_answer_inquiry`)."""
+    if user is None or not user.is_active:
+        return False
+    if may_assign_complaint(user, department_id):
+        return True
+    if handler_id is not None:
+        return handler_id == user.id
+    return may_answer_inquiry(user, department_id)
+
+
+def may_view_complaint(user: User | None, department_id: int | None, handler_id: int | None) -> bool:
+    """A complaint's page (its stages and history): whoever may answer the department's inquiries, and the
+    handler of its current stage."""
+    if user is None or not user.is_active:
+        return False
+    return may_answer_inquiry(user, department_id) or (handler_id is not None and handler_id == user.id)

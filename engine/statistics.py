@@ -1,6 +1,7 @@
-"""Statistics of the supervision desk (统计分析): counts and rates by department, item, clerk, level or month,
-computed with GROUP BY over case rows (`case_file`, the pre-review task that accepted or refused it, the
-`evaluation` row), never from workflows.
+"""Statistics of the supervision desk (统计分析): counts and rates by department, item, window, clerk, level
+or month, computed with GROUP BY over case rows (`case_file`, the pre-review task that accepted or refused
+it, the `evaluation` row), never from workflows. The window is the one a walk-in case was received at
+(`case_file.window`); online cases count under 网上申报 (`engine.windows`).
 
 The population is the **cohort of cases received in the period** (local dates, inclusive) inside the
 supervisor's scope: every number of a row is about the same cases, so each number drills down to the
@@ -15,18 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case as sql_case, func, literal_column, or_, select, true
+from sqlalchemy import and_, case as sql_case, func, literal, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, windows
 from .calendar import WorkCalendar
 from .i18n import _
 from .models import Case, Department, Evaluation, HumanTask, Item, User
 from .permissions import supervised_departments
 from .status import CONCLUDED, FINAL
 
-DIMENSIONS = {"department": _("部门"), "item": _("事项"), "clerk": _("受理人员"), "level": _("层级"),
-              "month": _("月份")}
+DIMENSIONS = {"department": _("部门"), "item": _("事项"), "window": _("窗口"), "clerk": _("受理人员"),
+              "level": _("层级"), "month": _("月份")}
 METRICS = {"received": _("收件"), "accepted": _("受理"), "refused": _("不予受理"), "concluded": _("办结"),
            "in_progress": _("在办"), "overdue": _("超期"), "early": _("提前办结"), "on_time": _("按时办结"),
            "evaluated": _("评价数"), "bad_review": _("差评数")}
@@ -56,7 +57,7 @@ class StatsFilter:
 
 @dataclass
 class StatsRow:
-    key: str                 # what `cases_behind` takes: an id, a level or a month, "none" for no clerk
+    key: str                 # what `cases_behind` takes: an id, a level, a month, a window; "none": no clerk
     label: str
     counts: dict = field(default_factory=dict)   # metric -> number of cases
     workdays_total: int = 0  # working days used by the concluded cases that were accepted
@@ -120,9 +121,12 @@ def _cohort(session: Session, user: User, f: StatsFilter, problems: dict):
                                                      HumanTask.case_step == "pre_review", HumanTask.state == "done")
              .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1).correlate(Case).scalar_subquery())
     concluded_sql = Case.concluded_at if dialect == "postgresql" else func.datetime(Case.concluded_at)
+    # The window a case was received at; online (and agent, API) cases count under 网上申报 (engine.windows).
+    window = sql_case((Case.window.is_not(None), Case.window),
+                      (Case.channel == "window", literal(windows.UNRECORDED)), else_=literal(windows.ONLINE))
     query = (select(Case.id.label("case_id"), Case.department_id, Case.item_id, Case.status, Case.accepted_at,
                     Case.concluded_at, Case.promised_due_at, Case.paused_workdays, Case.warning_level,
-                    Department.level.label("level"), clerk.label("clerk_id"),
+                    Department.level.label("level"), clerk.label("clerk_id"), window.label("window"),
                     _local(Case.received_at, dialect, "month").label("month"),
                     _local(Case.accepted_at, dialect, "day").label("accepted_day"),
                     _local(Case.concluded_at, dialect, "day").label("concluded_day"),
@@ -173,7 +177,7 @@ def _conditions(c) -> dict:
 
 def _key_column(c, dimension: str):
     return {"department": c.department_id, "item": c.item_id, "clerk": c.clerk_id, "level": c.level,
-            "month": c.month}[dimension]
+            "month": c.month, "window": c.window}[dimension]
 
 
 def table(session: Session, user: User, f: StatsFilter, calendar: WorkCalendar) -> StatsTable:
@@ -235,8 +239,11 @@ def _label(session: Session, dimension: str, rows: dict) -> None:
         names = dict(session.execute(select(Item.id, Item.name).where(Item.id.in_(ids))).all())
     elif dimension == "clerk" and ids:
         names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+    window_names = windows.labels(session) if dimension == "window" else {}
     for key, row in rows.items():
-        if dimension == "level":
+        if dimension == "window":
+            row.label = window_names.get(key, key)
+        elif dimension == "level":
             row.label = str(LEVEL_LABELS.get(key, key))
         elif dimension == "month":
             row.label = key
@@ -254,6 +261,8 @@ def parse_key(dimension: str, key: str):
         return int(key) if key.isascii() and key.isdigit() and len(key) < 12 else None
     if dimension == "level":
         return key if key in LEVEL_LABELS else None
+    if dimension == "window":
+        return key if key in windows.LABELS or (":" in key and len(key) <= 100) else None
     if dimension == "month":
         try:
             date.fromisoformat(key + "-01")

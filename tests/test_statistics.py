@@ -93,7 +93,8 @@ def _expected(session, user, dimension: str) -> dict:
         reviews = sorted((t for t in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id))
                           if t.case_step == "pre_review" and t.state == "done"), key=lambda t: (t.completed_at, t.id))
         clerk = reviews[-1].completed_by_id if reviews else None
-        key = {"department": case.department_id, "item": case.item_id, "clerk": clerk,
+        window = case.window or ("unrecorded" if case.channel == "window" else "online")
+        key = {"department": case.department_id, "item": case.item_id, "clerk": clerk, "window": window,
                "level": levels[case.department_id], "month": case.received_at.astimezone(clock.TZ).strftime("%Y-%m")
                }[dimension]
         key = "none" if key is None else str(key)

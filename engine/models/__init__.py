@@ -4,6 +4,7 @@ from .application import ApplicationDraft, ApplicationRevision
 from .audit import AuditEvent, AuditHead
 from .base import Base
 from .case import Case, CaseTimer, CaseWorkflow, HumanTask
+from .complaint import ComplaintEvent, ComplaintStage
 from .definition import ItemDraft
 from .document import Document, DocumentCounter
 from .fee import FeeCharge
@@ -16,7 +17,8 @@ from .organisation import CalendarDay, Department, Group, GroupMember, User, Use
 from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base",
-           "CalendarDay", "Case", "CaseMaterial", "CaseTimer", "CaseVersionMove", "CaseWorkflow",
+           "CalendarDay", "Case", "CaseMaterial", "CaseTimer", "CaseVersionMove", "CaseWorkflow", "ComplaintEvent",
+           "ComplaintStage",
            "Department", "Document",
            "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
            "IdempotencyRecord", "Inquiry", "Item", "ItemDraft", "ItemFacet", "ItemVersion", "Message",

@@ -35,6 +35,8 @@ class Case(Base):
     applicant_id_number: Mapped[str | None] = mapped_column(String(18))
     title: Mapped[str] = mapped_column(String(300))
     channel: Mapped[str] = mapped_column(String(16), default="online")  # online / window / agent / api
+    # The hall window a walk-in case was received at (engine.windows key "<hall code>:<number>"); None online.
+    window: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[int] = mapped_column(Integer)
     application: Mapped[dict]
     received_at: Mapped[datetime]

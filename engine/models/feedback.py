@@ -96,5 +96,8 @@ class Evaluation(Base):
         Index("ix_evaluation_item", "item_id", "created_at"),
         Index("ix_evaluation_bad", "created_at", postgresql_where=text(BAD), sqlite_where=text(BAD)),
         Index("ix_evaluation_rectification_case", "rectification_case_id"),
+        # The supervisor's list of bad reviews by department and rectification state, newest first.
+        Index("ix_evaluation_bad_state", "department_id", "rectification_state", "created_at",
+              postgresql_where=text(BAD), sqlite_where=text(BAD)),
     )
 

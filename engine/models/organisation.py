@@ -44,6 +44,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None]
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    # A clerk's window at walk-in registration, remembered from the last one chosen (engine.windows).
+    window: Mapped[str | None] = mapped_column(String(100))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 

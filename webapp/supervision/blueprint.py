@@ -2,9 +2,11 @@
 from flask import Blueprint
 
 from ..access import area_required
+from ..workbench import complaints as handling_complaints
 from ..workbench import handling
 from . import cases as k
 from . import clocks
+from . import complaints as q
 from . import controllers as c
 from . import statistics as s
 
@@ -19,6 +21,17 @@ bp.add_url_rule("/live/<colour>", "live", c.live)
 bp.add_url_rule("/cases/<int:case_id>", "case", k.case)
 bp.add_url_rule("/cases/<int:case_id>/steps/<int:task_id>/urge", "urge", k.urge, methods=["POST"])
 bp.add_url_rule("/audit-chain", "audit_chain", k.audit_chain)
+
+# Complaints (投诉督办): open and overdue stages; a complaint's stages and history, assign, move on (the
+# workbench's views); bad reviews (差评) and their rectification.
+bp.add_url_rule("/complaints", "complaints", q.complaint_stages)
+bp.add_url_rule("/complaints/<reference>", "complaint",
+                area_required("supervision")(handling_complaints.complaint_page))
+bp.add_url_rule("/complaints/<reference>/handler", "assign_complaint",
+                area_required("supervision")(handling_complaints.assign_handler), methods=["POST"])
+bp.add_url_rule("/complaints/<reference>/advance", "advance_complaint",
+                area_required("supervision")(handling_complaints.advance_complaint), methods=["POST"])
+bp.add_url_rule("/bad-reviews", "bad_reviews", q.bad_reviews)
 
 # Statistics: the table, its charts' data, the cases behind each number, exports.
 bp.add_url_rule("/statistics", "statistics", s.statistics)

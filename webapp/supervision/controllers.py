@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-from engine import desk
+from engine import complaints, desk
 
 from ..access import area_required, signed_in
 from ..extensions import db
@@ -18,9 +18,10 @@ LIVE_COLOURS = ("yellow", "red")
 
 @area_required("supervision")
 def dashboard():
-    counts = desk.level_counts(db.session, signed_in())
-    return render_template("supervision/dashboard.html", counts=counts, waiting=desk.waiting_counts(db.session,
-                                                                                                  signed_in()))
+    user = signed_in()
+    return render_template("supervision/dashboard.html", counts=desk.level_counts(db.session, user),
+                           waiting=desk.waiting_counts(db.session, user),
+                           overdue_complaints=complaints.overdue_count(db.session, user))
 
 
 @area_required("supervision")

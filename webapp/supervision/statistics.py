@@ -1,5 +1,5 @@
-"""Statistics (统计分析): the table by department, item, clerk, level or month; the cases behind every number;
-chart data (ECharts, static/statistics.js) with a table beside each chart; CSV, Excel and the monthly PDF."""
+"""Statistics (统计分析): the table by department, item, window, clerk, level or month; the cases behind
+every number; chart data (ECharts, static/statistics.js) with a table beside each chart; CSV, Excel and the monthly PDF."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -123,6 +123,7 @@ def report():
         narrow = replace(narrow, date_from=filters.month_bounds(month)[0], date_to=filters.month_bounds(month)[1])
     tables = [(_("按部门"), _table(user, replace(narrow, dimension="department"))),
               (_("按事项"), _table(user, replace(narrow, dimension="item"))),
+              (_("按窗口"), _table(user, replace(narrow, dimension="window"))),
               (_("按受理人员"), _table(user, replace(narrow, dimension="clerk")))]
     body = reports.monthly_pdf(month, _scope_name(user), tables)
     return Response(body, mimetype="application/pdf",

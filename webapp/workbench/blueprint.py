@@ -2,6 +2,7 @@
 from flask import Blueprint
 
 from ..access import area_required
+from . import complaints as k
 from . import controllers as c
 from . import fees as f
 from . import handling as h
@@ -58,6 +59,14 @@ bp.add_app_template_global(f.case_fees, "case_fees")
 bp.add_url_rule("/inquiries", "inquiries", area_required("workbench")(q.inquiry_list))
 bp.add_url_rule("/inquiries/<reference>/answer", "answer_inquiry", area_required("workbench")(q.answer_inquiry),
                 methods=["POST"])
+
+# Complaints (投诉) through their stages: the handler's list, a complaint's stages and history, assign, move on.
+bp.add_url_rule("/complaints", "complaints", area_required("workbench")(k.complaint_list))
+bp.add_url_rule("/complaints/<reference>", "complaint", area_required("workbench")(k.complaint_page))
+bp.add_url_rule("/complaints/<reference>/handler", "assign_complaint",
+                area_required("workbench")(k.assign_handler), methods=["POST"])
+bp.add_url_rule("/complaints/<reference>/advance", "advance_complaint",
+                area_required("workbench")(k.advance_complaint), methods=["POST"])
 
 # Supervision on the workbench: answering urges (催办) and acknowledging yellow / red cards.
 bp.add_url_rule("/urges/<int:urge_id>/answer", "answer_urge", u.answer_urge, methods=["POST"])

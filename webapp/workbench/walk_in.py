@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from engine import cases
+from engine import cases, windows
 from engine.errors import Forbidden, InvalidInput
 from engine.i18n import _
 from engine.models import Case, HumanTask, Item
@@ -46,16 +46,19 @@ def register(code: str):
     spec, person_spec = version.forms[version.application_form], on_behalf.spec()
     if request.method == "GET":
         return _render(version, spec, person_spec)
+    window = request.form.get("window", "")[:100]
     submission, person = formrender.read(spec, request.form), formrender.read(person_spec, request.form)
     # Scanned materials are the clerk's uploads; paper brought to the counter needs none, so none is required.
     chosen, refused = materials_form.read_materials(request, clerk, version.guide)
     db.session.rollback()  # end this request's read snapshot: the files were stored by their own transaction
+    window_error = None
     if submission.ok and person.ok and not refused:
         try:
             done = cases.submit(engine_db(), code, submission.data, None, channel="window", received_by=clerk,
-                                materials=chosen, **on_behalf.person_arguments(person.data))
+                                materials=chosen, window=window, **on_behalf.person_arguments(person.data))
         except InvalidInput as exc:
             errors = exc.errors or {"": [exc.message]}
+            window_error = errors.pop("window", None)
             refused = {k: v for k, v in errors.items() if k.startswith("materials.")}
             submission.errors = {k: v for k, v in errors.items()
                                  if not k.startswith(("applicant_", "materials."))} or {"": [exc.message]}
@@ -63,11 +66,17 @@ def register(code: str):
         else:
             session[RECEIPT] = {"case_id": done.case_id, "query_code": done.query_code}
             return redirect(url_for(".walk_in_receipt", case_id=done.case_id))
-    return _render(version, spec, person_spec, submission, person, chosen, refused), 400
+    return _render(version, spec, person_spec, submission, person, chosen, refused,
+                   (window, window_error)), 400
 
 
-def _render(version, spec, person_spec, submission=None, person=None, chosen=None, refused=None):
+def _render(version, spec, person_spec, submission=None, person=None, chosen=None, refused=None, window=None):
+    """The walk-in form; `window` is (the window sent, its error) when it was refused."""
+    clerk = signed_in()
+    sent, window_error = window or (None, None)
     return render_template("workbench/walk_in.html", item=version.item, guide=version.guide,
+                           windows=windows.of_clerk(db.session, clerk), window=sent or clerk.window,
+                           window_error=window_error,
                            form=formrender.again(spec, submission), person_form=formrender.again(person_spec, person),
                            **materials_form.context(signed_in(), version.guide, chosen, refused))
 
