@@ -1,0 +1,106 @@
+"""Real OneWindow processes for the tests of the production layout: gunicorn app processes on loopback ports
+and `onewindow scheduler` processes, as docs/operations.md runs them."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS = ("127.0.0.1", 6379)
+
+
+def environment(database_url: str, data_dir: Path, **extra) -> dict:
+    return dict(os.environ, DATABASE_URL=database_url, ONEWINDOW_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT),
+                SECRET_KEY="several-processes", **extra)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def require_redis() -> str:
+    """The Redis URL, or a skip saying why (a failure on CI, where Redis runs)."""
+    try:
+        socket.create_connection(REDIS, timeout=2).close()
+    except OSError as exc:
+        message = f"Redis is not reachable at {REDIS[0]}:{REDIS[1]} ({exc}): shared rate limits not tested"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return f"redis://{REDIS[0]}:{REDIS[1]}"
+
+
+@contextmanager
+def running(commands: list[list[str]], env: dict):
+    """Start the commands, yield them, then stop them (SIGTERM) and hand back their stderr on failure."""
+    started = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               for command in commands]
+    try:
+        yield started
+    finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            try:
+                process.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+
+
+@contextmanager
+def app_processes(env: dict, count: int = 2):
+    """`count` gunicorn app processes (one worker, a few threads each); yields their base URLs."""
+    ports = [free_port() for _ in range(count)]
+    commands = [[sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+                 "--graceful-timeout", "5", "webapp:create_app()"] for port in ports]
+    with running(commands, env) as started:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for url, process in zip(urls, started):
+            _wait_healthy(url, process)
+        yield urls
+
+
+@contextmanager
+def scheduler_processes(env: dict, count: int = 2):
+    command = [sys.executable, "-c", "from webapp.cli import main; main()", "scheduler"]
+    with running([command] * count, env) as started:
+        yield started
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 40) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{url} exited: {process.stderr.read().decode()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def post(url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
+    """POST JSON; the status and the JSON answer (problem+json included)."""
+    data = json.dumps(body or {}).encode("utf-8")
+    request = urllib.request.Request(url, data=data, method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
