@@ -1,12 +1,8 @@
 """`onewindow backup` while the app writes, and `onewindow restore` into a fresh database and data dir: the cases,
 tasks, workflows, audit chain and files come back identical, and a restored case goes on."""
 import io
-import os
-import subprocess
-import sys
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -18,19 +14,10 @@ from engine.models import Base, StoredFile
 from .conftest import BACKEND, _pg_admin, _pg_url
 from .helpers import answer, application, item_code, only_open_task, worker_for
 from .material_files import pdf, png
+from .processes import environment
+from .test_cli import onewindow
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPARED = ("case_file", "case_workflow", "human_task", "case_timer", "stored_file", "audit_event")
-
-
-def onewindow(*args, env):
-    command = [sys.executable, "-c", "from webapp.cli import main; main()", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
-
-
-def _env(database_url: str, data_dir: Path) -> dict:
-    return dict(os.environ, DATABASE_URL=database_url, ONEWINDOW_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT),
-                SECRET_KEY="backup-test")
 
 
 @pytest.fixture
@@ -57,7 +44,7 @@ def _rows(db, table: str) -> dict:
                 for row in session.execute(select(columns)).mappings()}
 
 
-def _handled_cases(db, users, uploads: Path, count: int) -> list[int]:
+def _handled_cases(db, users, uploads, count: int) -> list[int]:
     """Cases at different steps, and uploads on disk."""
     code = item_code(db, "construction_permit")
     made = []
@@ -87,14 +74,14 @@ def test_backup_while_writing_restores_identical_cases_files_and_chain_and_cases
     writer.start()
     try:
         archive = tmp_path / "onewindow-backup.tar.gz"
-        result = onewindow("backup", str(archive), env=_env(database_url, source_dir))
+        result = onewindow("backup", str(archive), env=environment(database_url, source_dir))
     finally:
         stop.set()
         writer.join(60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert written, "nothing was written during the backup"
 
-    restored_env = _env(empty_database_url, target_dir)
+    restored_env = environment(empty_database_url, target_dir)
     result = onewindow("restore", str(archive), env=restored_env)
     assert result.returncode == 0, result.stdout + result.stderr
     restored = Database.from_url(empty_database_url)
@@ -133,24 +120,24 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(db, users, d
     source_dir = tmp_path / "source"
     case_ids = _handled_cases(db, users, source_dir / "uploads", 1)
     archive = tmp_path / "backup.tar.gz"
-    assert onewindow("backup", str(archive), env=_env(database_url, source_dir)).returncode == 0
+    assert onewindow("backup", str(archive), env=environment(database_url, source_dir)).returncode == 0
     code = item_code(db, "construction_permit")
     later = cases.submit(db, code, application(db, code), users["haiyun"]).case_id
 
-    refused = onewindow("restore", str(archive), env=_env(database_url, tmp_path / "other"))
+    refused = onewindow("restore", str(archive), env=environment(database_url, tmp_path / "other"))
     assert refused.returncode == 1 and "不是空的" in refused.stderr and "--force" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert _rows(db, "case_file").keys() >= {(later,)}  # nothing was touched
 
     db.dispose()
-    forced = onewindow("restore", "--force", str(archive), env=_env(database_url, tmp_path / "other"))
+    forced = onewindow("restore", "--force", str(archive), env=environment(database_url, tmp_path / "other"))
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert set(_rows(db, "case_file")) == {(case_id,) for case_id in case_ids}
-    assert onewindow("audit", "verify", env=_env(database_url, tmp_path / "other")).returncode == 0
+    assert onewindow("audit", "verify", env=environment(database_url, tmp_path / "other")).returncode == 0
 
 
 def test_restore_names_a_file_that_is_not_a_backup(database_url, tmp_path):
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"not an archive")
-    result = onewindow("restore", str(junk), env=_env(database_url, tmp_path / "data"))
+    result = onewindow("restore", str(junk), env=environment(database_url, tmp_path / "data"))
     assert result.returncode == 1 and "无法读取备份文件" in result.stderr and "Traceback" not in result.stderr

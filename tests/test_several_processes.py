@@ -6,11 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
 from engine import audit, calendar_store, cases, progress
 from engine.models import AuditEvent, Case, CaseTimer, Department, Group, HumanTask, SupervisionCard
-from SpiffWorkflow.util.task import TaskState
 
 from .api_support import bearer, new_client, submission
 from .conftest import BACKEND
@@ -32,6 +32,30 @@ def test_two_app_processes_count_one_rate_limit_in_redis(database_url, tmp_path)
         status, problem = post(f"{first}/api/v1/case-status", lookup)
         assert (status, problem["code"]) == (429, "rate_limited")
         assert post(f"{second}/api/v1/case-status", lookup)[0] == 429
+
+
+def test_behind_a_load_balancer_each_visitor_is_counted_not_the_balancer(database_url, tmp_path):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "ONEWINDOW_DATA_DIR": str(tmp_path / "data"),
+                      "SECRET_KEY": "proxy", "ONEWINDOW_PROXIES": "1", "ONEWINDOW_API_STATUS_RATE_LIMIT": "2 per hour"})
+    try:
+        client, lookup = app.test_client(), {"case_no": "ZZ0000000000", "query_code": "ABCDEF"}
+
+        def status(address):
+            return client.post("/api/v1/case-status", json=lookup, headers={"X-Forwarded-For": address}).status_code
+        assert [status("203.0.113.7") for _ in range(3)] == [404, 404, 429]
+        assert status("198.51.100.8") == 404  # another visitor behind the same balancer
+    finally:
+        app.extensions["onewindow"].dispose()
+
+
+def test_a_proxy_count_that_is_not_a_number_stops_the_start_with_a_clear_message(database_url, tmp_path):
+    from webapp import create_app
+
+    with pytest.raises(SystemExit, match="ONEWINDOW_PROXIES"):
+        create_app({"DATABASE_URL": database_url, "ONEWINDOW_DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "x",
+                    "ONEWINDOW_PROXIES": "yes"})
 
 
 @pytest.mark.skipif(BACKEND != "postgresql", reason="several processes share one PostgreSQL in production; "

@@ -4,7 +4,8 @@ Limits come from the settings, so an operator tunes them without a release:
 `ONEWINDOW_API_RATE_LIMIT` (default 600 per minute for each caller) and
 `ONEWINDOW_API_STATUS_RATE_LIMIT` (the public status lookup, default 20 per minute per address, against
 guessing query codes). Counters live in `ONEWINDOW_RATELIMIT_STORAGE` (default `memory://`, one process;
-use `redis://...` with several processes; `webapp.portal.limits.configure_storage`). A refused request is 429 problem `rate_limited` with `Retry-After`.
+use `redis://...` with several processes; `webapp.portal.limits.configure_storage`). A refused request is
+429 problem `rate_limited` with `Retry-After`.
 """
 from __future__ import annotations
 

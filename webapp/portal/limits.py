@@ -5,9 +5,9 @@ addresses).
 Storage (both limiters, `configure_storage`): ONEWINDOW_RATELIMIT_STORAGE (default "memory://", one process;
 "redis://127.0.0.1:6379" shares the counts between processes and machines, see docs/operations.md) and
 ONEWINDOW_RATELIMIT_PREFIX (default "onewindow": the keys' prefix, so several deployments can share one
-Redis). App config overrides: RATELIMIT_ENABLED (tests turn it off or on),
-PORTAL_LOOKUP_LIMIT, PORTAL_LOOKUP_FAILURE_LIMIT, PORTAL_INQUIRY_LIMIT. Behind a reverse proxy, wrap the app
-in werkzeug's ProxyFix so the client's address is the one counted.
+Redis). App config overrides: RATELIMIT_ENABLED (tests turn it off or on), PORTAL_LOOKUP_LIMIT,
+PORTAL_LOOKUP_FAILURE_LIMIT, PORTAL_INQUIRY_LIMIT. Behind a reverse proxy, set ONEWINDOW_PROXIES (create_app
+applies werkzeug's ProxyFix) so the client's address is the one counted.
 """
 from __future__ import annotations
 
