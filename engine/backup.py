@@ -22,11 +22,13 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from . import clock
 from .config import Settings
@@ -61,6 +63,13 @@ def backup(settings: Settings, target: str | Path) -> Summary:
     """Write the archive of the database at `settings.database_url` and its files to `target` (replaced
     atomically: a failed backup leaves no half-written archive)."""
     target = Path(target).resolve()
+    if not target.parent.is_dir():
+        raise BackupError(f"目录不存在：{target.parent}")
+    with _plain_errors():
+        return _backup(settings, target)
+
+
+def _backup(settings: Settings, target: Path) -> Summary:
     database = Database.from_url(settings.database_url)
     backend = database.engine.dialect.name
     try:
@@ -89,7 +98,11 @@ def restore(settings: Settings, source: str | Path, *, force: bool = False) -> S
     """Put the archive's database and files in place of the configured ones. Refused when the database
     has tables or a file folder has files, unless `force` (then the database is emptied first and the
     archive's files are written over the folders' files of the same name)."""
-    source = Path(source)
+    with _plain_errors():
+        return _restore(settings, Path(source), force)
+
+
+def _restore(settings: Settings, source: Path, force: bool) -> Summary:
     try:
         archive = tarfile.open(source, "r:*")
     except (OSError, tarfile.TarError) as exc:
@@ -118,6 +131,18 @@ def restore(settings: Settings, source: str | Path, *, force: bool = False) -> S
         finally:
             database.dispose()
     return Summary(backend, manifest.get("revision"), files, source.stat().st_size)
+
+
+@contextmanager
+def _plain_errors():
+    """A database that cannot be reached or a disk that refuses: a sentence for the operator, no traceback."""
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        raise BackupError(f"无法连接或读写数据库：{reason}") from exc
+    except OSError as exc:
+        raise BackupError(f"读写文件失败：{exc}") from exc
 
 
 # -- the database --------------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def scheduler_processes(env: dict, count: int = 2):
         yield started
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 40) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

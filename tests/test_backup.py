@@ -141,3 +141,29 @@ def test_restore_names_a_file_that_is_not_a_backup(database_url, tmp_path):
     junk.write_bytes(b"not an archive")
     result = onewindow("restore", str(junk), env=environment(database_url, tmp_path / "data"))
     assert result.returncode == 1 and "无法读取备份文件" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_restore_refuses_file_folders_that_already_hold_files(db, users, database_url, empty_database_url, tmp_path):
+    _handled_cases(db, users, tmp_path / "source" / "uploads", 1)
+    archive = tmp_path / "backup.tar.gz"
+    assert onewindow("backup", str(archive), env=environment(database_url, tmp_path / "source")).returncode == 0
+    target = tmp_path / "target"
+    (target / "uploads" / "2026").mkdir(parents=True)
+    (target / "uploads" / "2026" / "someone-elses-file").write_bytes(b"%PDF-1.4")
+    result = onewindow("restore", str(archive), env=environment(empty_database_url, target))
+    assert result.returncode == 1 and "已有文件" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_backup_of_a_database_that_cannot_be_reached_says_so(tmp_path):
+    unreachable = f"postgresql://nobody@127.0.0.1:1/{uuid.uuid4().hex}"
+    result = onewindow("backup", str(tmp_path / "b.tar.gz"), env=environment(unreachable, tmp_path / "data"))
+    assert result.returncode == 1 and "无法连接或读写数据库" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "b.tar.gz").exists()
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="pg_dump is only needed for PostgreSQL")
+def test_backup_names_the_missing_pg_dump(database_url, tmp_path):
+    env = dict(environment(database_url, tmp_path / "data"), PATH=str(tmp_path / "empty-bin"))
+    result = onewindow("backup", str(tmp_path / "b.tar.gz"), env=env)
+    assert result.returncode == 1 and "pg_dump" in result.stderr and "postgresql-client" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -84,7 +84,7 @@ def test_two_apps_and_two_schedulers_lose_no_transition_and_fire_each_timer_once
         # The accepted cases now wait in review; their timers fall due at once on the schedulers' clock and
         # are found by a later pass of either scheduler.
         everything = in_review + submitted
-        _wait_until(lambda: all(_escalations(db, case_id) for case_id in everything), seconds=30)
+        _wait_until(lambda: all(_escalations(db, case_id) for case_id in everything), seconds=60)
     for case_id in everything:
         assert len(_escalations(db, case_id)) == 1, case_id
         _assert_rows_match_workflow_and_trail(db, case_id)
