@@ -5,13 +5,13 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from engine import cases, materials
 from engine.db import Database
 from engine.models import Base, StoredFile
 
-from .conftest import BACKEND, _pg_admin, _pg_url
+from .conftest import BACKEND, pg_database
 from .helpers import answer, application, item_code, only_open_task, worker_for
 from .material_files import pdf, png
 from .processes import environment
@@ -26,14 +26,8 @@ def empty_database_url(tmp_path):
     if BACKEND == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    name = f"ow_r_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield _pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("ow_r") as url:
+        yield url
 
 
 def _rows(db, table: str) -> dict:

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from engine import audit, calendar_store, cases, progress
 from engine.models import AuditEvent, Case, CaseTimer, Department, Group, HumanTask, SupervisionCard
+from engine.status import CaseStatus
 
 from .api_support import bearer, new_client, submission
 from .conftest import BACKEND
-from .helpers import answer, application, item_code, only_open_task, worker_for
+from .helpers import answer, application, item_code, only_open_task, statuses, worker_for
 from .processes import app_processes, environment, post, require_redis, scheduler_processes
 
 SCHEDULER_AHEAD = timedelta(days=10)  # the schedulers' clock: every three-working-day review limit has passed
@@ -94,6 +95,9 @@ def test_two_apps_and_two_schedulers_lose_no_transition_and_fire_each_timer_once
             completions = session.scalar(select(func.count()).select_from(AuditEvent).where(
                 AuditEvent.case_id == task.case_id, AuditEvent.action == "complete"))
         assert done.state == "done" and completions == 1, task.case_id
+        went_through = statuses(db, task.case_id)  # each status reached once, none lost
+        assert went_through[:2] == [CaseStatus.RECEIVED, CaseStatus.ACCEPTED], went_through
+        assert len(set(went_through)) == len(went_through), went_through
     with db.read() as session:
         assert audit.verify(session).ok
 
