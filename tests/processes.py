@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -44,20 +45,26 @@ def require_redis() -> str:
 
 @contextmanager
 def running(commands: list[list[str]], env: dict):
-    """Start the commands, yield them, then stop them (SIGTERM) and hand back their stderr on failure."""
-    started = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-               for command in commands]
-    try:
-        yield started
-    finally:
-        for process in started:
-            process.terminate()
-        for process in started:
-            try:
-                process.communicate(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.communicate()
+    """Start the commands, yield them, then stop them (SIGTERM). Their stderr goes to a file (a pipe nobody
+    reads could fill up and stall them); `process.log` names it."""
+    with tempfile.TemporaryDirectory(prefix="onewindow-processes-") as logs:
+        started = []
+        for n, command in enumerate(commands):
+            with open(Path(logs) / f"{n}.log", "wb") as log:
+                process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+            process.log = Path(logs) / f"{n}.log"
+            started.append(process)
+        try:
+            yield started
+        finally:
+            for process in started:
+                process.terminate()
+            for process in started:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 @contextmanager
@@ -84,7 +91,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> N
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"{url} exited: {process.stderr.read().decode()[-3000:]}")
+            raise AssertionError(f"{url} exited: {process.log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
                 if response.status == 200:
