@@ -113,8 +113,8 @@ def _restore(settings: Settings, source: Path, force: bool) -> Summary:
         backend = database.engine.dialect.name
         try:
             if manifest["backend"] != backend:
-                raise BackupError(f"备份来自 {_label(manifest['backend'])} 数据库，目标是 {_label(backend)}："
-                                  "请恢复到同一种数据库。")
+                raise BackupError(f"备份来自 {backend_label(manifest['backend'])} 数据库，"
+                                  f"目标是 {backend_label(backend)}：请恢复到同一种数据库。")
             _refuse_unless_empty(database, settings, force)
             with tempfile.TemporaryDirectory(prefix="onewindow-restore-") as scratch:
                 dump = _extract(archive, DUMPS[backend], Path(scratch))
@@ -214,7 +214,8 @@ def _refuse_unless_empty(database: Database, settings: Settings, force: bool) ->
             raise BackupError(f"文件目录 {root} 中已有文件，恢复可能覆盖它们。请使用空目录，或确认后加 --force。")
 
 
-def _label(backend: str) -> str:
+def backend_label(backend: str) -> str:
+    """The database kind as people write it."""
     return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(backend, backend)
 
 

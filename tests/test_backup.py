@@ -72,7 +72,7 @@ def test_backup_while_writing_restores_identical_cases_files_and_chain_and_cases
     finally:
         stop.set()
         writer.join(60)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 0 and "已备份" in result.stdout, result.stdout + result.stderr
     assert written, "nothing was written during the backup"
 
     restored_env = environment(empty_database_url, target_dir)

@@ -216,7 +216,8 @@ def backup(file: str) -> None:
         summary = backups.backup(load_settings(), file)
     except backups.BackupError as exc:
         _fail(exc.message)
-    click.echo(f"已备份（{summary.backend}，迁移版本 {summary.revision or '无'}，{summary.files} 个文件，"
+    kind = backups.backend_label(summary.backend)
+    click.echo(f"已备份（{kind}，迁移版本 {summary.revision or '无'}，{summary.files} 个文件，"
                f"{summary.size / 1024 / 1024:.1f} MB）：{file}")
 
 
@@ -230,7 +231,8 @@ def restore(file: str, force: bool) -> None:
         summary = backups.restore(load_settings(), file, force=force)
     except backups.BackupError as exc:
         _fail(exc.message)
-    click.echo(f"已恢复（{summary.backend}，迁移版本 {summary.revision or '无'}，{summary.files} 个文件）。"
+    kind = backups.backend_label(summary.backend)
+    click.echo(f"已恢复（{kind}，迁移版本 {summary.revision or '无'}，{summary.files} 个文件）。"
                "如备份来自旧版本，请再运行 onewindow init-db 升级数据库结构。")
 
 
