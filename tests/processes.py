@@ -2,33 +2,25 @@
 and `onewindow scheduler` processes, as docs/operations.md runs them."""
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .live_app import ROOT, free_port, request
+
 REDIS = ("127.0.0.1", 6379)
 
 
 def environment(database_url: str, data_dir: Path, **extra) -> dict:
     return dict(os.environ, DATABASE_URL=database_url, ONEWINDOW_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT),
                 SECRET_KEY="several-processes", **extra)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def require_redis() -> str:
@@ -93,21 +85,14 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> N
         if process.poll() is not None:
             raise AssertionError(f"{url} exited: {process.log.read_text(errors='replace')[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
-                if response.status == 200:
-                    return
+            if request("GET", f"{url}/api/v1/health", timeout=2)[0] == 200:
+                return
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
 def post(url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
-    """POST JSON; the status and the JSON answer (problem+json included)."""
-    data = json.dumps(body or {}).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
+    """POST JSON; the status and the JSON answer (problem+json included, {} when there is none)."""
+    status, reply = request("POST", url, body or {}, headers, timeout=60)
+    return status, reply or {}
