@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 VENDOR := webapp/static/vendor
 export ONEWINDOW_DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: help venv static fonts browser db run test test-sqlite test-postgresql bench check clean
+.PHONY: help venv static fonts browser pgclient db run test test-sqlite test-postgresql bench check clean
 
 help:
 	@echo "make run    - install, create the SQLite database with sample items and demo data, start on :5000"
@@ -54,6 +54,13 @@ browser: fonts
 		echo "Installing Debian's chromium for the browser tests..."; $(APT_INSTALL) chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium is not installed (apt-get install chromium fonts-noto-cjk): browser tests will be skipped."; fi
 
+# pg_dump and pg_restore for `onewindow backup` / `restore` on PostgreSQL (and their tests).
+pgclient:
+	@if command -v pg_dump >/dev/null 2>&1 && command -v pg_restore >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql-client for backups..."; $(APT_INSTALL) postgresql-client >/dev/null; \
+	else echo "pg_dump is not installed (apt-get install postgresql-client): PostgreSQL backups will not work."; fi
+
 db: venv
 	$(BIN)/onewindow init-db
 	$(BIN)/onewindow load-items
@@ -67,7 +74,7 @@ run: venv static fonts db
 check: venv
 	$(BIN)/onewindow check .
 
-test: venv static browser
+test: venv static browser pgclient
 	@bash tests/run.sh
 
 test-sqlite: venv static

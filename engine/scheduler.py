@@ -3,7 +3,8 @@
 APScheduler only decides *when* to wake; correctness (exactly once, also with several scheduler
 processes) comes from the database claim in `engine.timers`. A new earlier wake-up made in this
 process reschedules at once; cases written by other processes are picked up within
-`MAX_SLEEP_SECONDS` at the latest (a safety net, not the mechanism).
+`MAX_SLEEP_SECONDS` at the latest (a safety net, not the mechanism; `ONEWINDOW_SCHEDULER_MAX_SLEEP_SECONDS`
+shortens it where the app processes run apart from the schedulers, see docs/operations.md).
 
 A second job sends the message outbox (`engine.messages.outbox`): at once after a transaction of this
 process queued e-mail or SMS, and every `OUTBOX_SECONDS` for retries and other processes' messages.
@@ -24,7 +25,7 @@ from .db import Database
 from .messages import outbox
 
 log = logging.getLogger(__name__)
-MAX_SLEEP_SECONDS = 30
+MAX_SLEEP_SECONDS = 30  # default of max_sleep_seconds()
 JOB_ID = "onewindow-wake"
 OUTBOX_JOB_ID = "onewindow-outbox"
 OUTBOX_SECONDS = 30
@@ -40,6 +41,14 @@ def default_workers(db: Database) -> int:
         return max(1, int(os.environ.get("ONEWINDOW_TIMER_WORKERS", "2")))
     except ValueError:
         return 2
+
+
+def max_sleep_seconds() -> float:
+    """The longest sleep between passes (`ONEWINDOW_SCHEDULER_MAX_SLEEP_SECONDS`, default 30, at least 1)."""
+    try:
+        return max(1.0, float(os.environ.get("ONEWINDOW_SCHEDULER_MAX_SLEEP_SECONDS", MAX_SLEEP_SECONDS)))
+    except ValueError:
+        return float(MAX_SLEEP_SECONDS)
 
 
 class WakeScheduler:
@@ -123,7 +132,7 @@ class WakeScheduler:
 
     def _plan(self, due: datetime | None) -> None:
         now = clock.now()
-        latest = now + timedelta(seconds=MAX_SLEEP_SECONDS)
+        latest = now + timedelta(seconds=max_sleep_seconds())
         target = latest if due is None else max(min(due, latest), now)
         # Platform time may be shifted (tests, demos); APScheduler runs on real time.
         real = datetime.now(clock.TZ) + (target - now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,21 @@ def _pg_url(name: str) -> str:
 
 def _pg_admin():
     return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@contextmanager
+def pg_database(prefix: str, template: str | None = None):
+    """A PostgreSQL database made for one test (empty, or a copy of `template`) and dropped after it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _build(url: str) -> None:
@@ -85,14 +101,8 @@ def database_url(template_url, tmp_path):
         shutil.copyfile(template_url, path)
         yield f"sqlite:///{path}"
         return
-    name = f"ow_t_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_url}"'))
-    yield _pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("ow_t", template_url) as url:
+        yield url
 
 
 @pytest.fixture
@@ -156,17 +166,11 @@ def bare_db(tmp_path):
         yield database
         database.dispose()
         return
-    name = f"ow_b_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database.from_url(_pg_url(name))
-    upgrade(database.engine)
-    yield database
-    database.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("ow_b") as url:
+        database = Database.from_url(url)
+        upgrade(database.engine)
+        yield database
+        database.dispose()
 
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

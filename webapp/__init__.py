@@ -68,7 +68,22 @@ def create_app(config: dict | None = None) -> Flask:
     security.register(app)
     templating.register(app)
     _register_blueprints(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies / load balancers (`ONEWINDOW_PROXIES`, default 0), take the client's address,
+    scheme and host from the last N X-Forwarded-* entries: rate limits count visitors, not the proxy."""
+    import os
+
+    raw = str(app.config.get("ONEWINDOW_PROXIES", os.environ.get("ONEWINDOW_PROXIES", "0"))).strip() or "0"
+    if not raw.isdigit():
+        raise SystemExit(f"ONEWINDOW_PROXIES must be the number of proxies in front of the app, not {raw!r}.")
+    if int(raw):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(raw), x_proto=int(raw), x_host=int(raw))
 
 
 def _register_blueprints(app: Flask) -> None:

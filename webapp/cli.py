@@ -207,6 +207,35 @@ def import_item(file: str) -> None:
     click.echo(f"已导入事项 {code}")
 
 
+@main.command(help="把数据库和上传的文件、文书、指南文件备份到 FILE（一个 tar.gz 归档；系统运行中即可备份）。")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def backup(file: str) -> None:
+    from engine import backup as backups
+
+    try:
+        summary = backups.backup(load_settings(), file)
+    except backups.BackupError as exc:
+        _fail(exc.message)
+    kind = backups.backend_label(summary.backend)
+    click.echo(f"已备份（{kind}，迁移版本 {summary.revision or '无'}，{summary.files} 个文件，"
+               f"{summary.size / 1024 / 1024:.1f} MB）：{file}")
+
+
+@main.command(help="从 backup 生成的 FILE 恢复数据库和文件。目标数据库须为空（新建），除非加 --force。")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="目标数据库已有数据时也恢复：先清空数据库，再写入备份内容。")
+def restore(file: str, force: bool) -> None:
+    from engine import backup as backups
+
+    try:
+        summary = backups.restore(load_settings(), file, force=force)
+    except backups.BackupError as exc:
+        _fail(exc.message)
+    kind = backups.backend_label(summary.backend)
+    click.echo(f"已恢复（{kind}，迁移版本 {summary.revision or '无'}，{summary.files} 个文件）。"
+               "如备份来自旧版本，请再运行 onewindow init-db 升级数据库结构。")
+
+
 @main.group(help="审计记录。")
 def audit() -> None:
     pass

@@ -4,7 +4,8 @@ Limits come from the settings, so an operator tunes them without a release:
 `ONEWINDOW_API_RATE_LIMIT` (default 600 per minute for each caller) and
 `ONEWINDOW_API_STATUS_RATE_LIMIT` (the public status lookup, default 20 per minute per address, against
 guessing query codes). Counters live in `ONEWINDOW_RATELIMIT_STORAGE` (default `memory://`, one process;
-use `redis://...` with several processes). A refused request is 429 problem `rate_limited` with `Retry-After`.
+use `redis://...` with several processes; `webapp.portal.limits.configure_storage`). A refused request is
+429 problem `rate_limited` with `Retry-After`.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import os
 from flask import Flask, current_app
 from flask_limiter import Limiter
 
+from ..portal.limits import configure_storage
 from .auth import rate_limit_key
 
 DEFAULT_LIMIT = "600 per minute"
@@ -25,7 +27,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("ONEWINDOW_API_RATE_LIMIT", os.environ.get("ONEWINDOW_API_RATE_LIMIT", DEFAULT_LIMIT))
     app.config.setdefault("ONEWINDOW_API_STATUS_RATE_LIMIT",
                           os.environ.get("ONEWINDOW_API_STATUS_RATE_LIMIT", STATUS_LIMIT))
-    app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("ONEWINDOW_RATELIMIT_STORAGE", "memory://"))
+    configure_storage(app)
     app.after_request(_retry_after_only_when_refused)  # registered first: runs after the limiter's headers
     limiter.init_app(app)
 

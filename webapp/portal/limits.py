@@ -2,10 +2,12 @@
 lookups per case number or inquiry reference (so one number cannot be tried with many codes from many
 addresses).
 
-Storage: ONEWINDOW_RATELIMIT_STORAGE (default "memory://", one process; "redis://127.0.0.1:6379" shares the
-counts between processes and machines). App config overrides: RATELIMIT_ENABLED (tests turn it off or on),
-PORTAL_LOOKUP_LIMIT, PORTAL_LOOKUP_FAILURE_LIMIT, PORTAL_INQUIRY_LIMIT. Behind a reverse proxy, wrap the app
-in werkzeug's ProxyFix so the client's address is the one counted.
+Storage (both limiters, `configure_storage`): ONEWINDOW_RATELIMIT_STORAGE (default "memory://", one process;
+"redis://127.0.0.1:6379" shares the counts between processes and machines, see docs/operations.md) and
+ONEWINDOW_RATELIMIT_PREFIX (default "onewindow": the keys' prefix, so several deployments can share one
+Redis). App config overrides: RATELIMIT_ENABLED (tests turn it off or on), PORTAL_LOOKUP_LIMIT,
+PORTAL_LOOKUP_FAILURE_LIMIT, PORTAL_INQUIRY_LIMIT. Behind a reverse proxy, set ONEWINDOW_PROXIES (create_app
+applies werkzeug's ProxyFix) so the client's address is the one counted.
 """
 from __future__ import annotations
 
@@ -25,8 +27,14 @@ DEFAULTS = {"PORTAL_LOOKUP_LIMIT": "10 per minute", "PORTAL_LOOKUP_FAILURE_LIMIT
             "PORTAL_INQUIRY_LIMIT": "5 per minute;30 per day"}
 
 
-def init_app(app: Flask) -> None:
+def configure_storage(app: Flask) -> None:
+    """Where the limiters count: one setting for the portal's and the API's limits."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("ONEWINDOW_RATELIMIT_STORAGE", "memory://"))
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", os.environ.get("ONEWINDOW_RATELIMIT_PREFIX", "onewindow"))
+
+
+def init_app(app: Flask) -> None:
+    configure_storage(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     # Flask-Limiter would otherwise inherit `enabled` from the previous app it was bound to (tests build many).
     app.config.setdefault("RATELIMIT_ENABLED", True)
