@@ -51,7 +51,7 @@ def _enum(name: str) -> list:
 
 
 def _check(session: Session, user: User, new: NewItem) -> tuple[dict[str, list[str]], Department | None]:
-    """Every problem of the input at once, keyed by field; the department when it is one the user may define."""
+    """Every problem of the input at once, keyed by field; the department when the user may define it."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -71,7 +71,9 @@ def _check(session: Session, user: User, new: NewItem) -> tuple[dict[str, list[s
         add("name", _("请填写事项名称（2 到 200 个字）"))
     if new.item_type not in _enum("item_type"):
         add("item_type", _("请选择事项类型"))
-    department = session.scalar(select(Department).where(Department.code == new.department)) if new.department else None
+    department = None
+    if new.department:
+        department = session.scalar(select(Department).where(Department.code == new.department))
     if department is None:
         add("department", _("请选择所属部门"))
     elif not may_define_item(user, department.id):
@@ -87,7 +89,8 @@ def _check(session: Session, user: User, new: NewItem) -> tuple[dict[str, list[s
     for field, days in (("statutory_days", new.statutory_days), ("promised_days", new.promised_days)):
         if not isinstance(days, int) or not 0 <= days <= 3650:
             add(field, _("时限须为 0 到 3650 的整数（工作日）"))
-    if not errors.get("statutory_days") and not errors.get("promised_days") and new.promised_days > new.statutory_days:
+    limits_read = not errors.get("statutory_days") and not errors.get("promised_days")
+    if limits_read and new.promised_days > new.statutory_days:
         add("promised_days", _("承诺时限不能长于法定时限"))
     if not new.group or session.scalar(select(Group.id).where(Group.code == new.group)) is None:
         add("group", _("请从已有的组中选择第一步的办理组"))
@@ -99,7 +102,8 @@ def stem_for(session: Session, code: str) -> str:
     one another item's version or draft already uses."""
     base = re.sub(r"[^a-z0-9_]", "_", code.lower())
     base = base if base[:1].isalpha() else f"item_{base}"
-    taken = set(session.scalars(select(ItemVersion.stem).distinct())) | set(session.scalars(select(ItemDraft.stem)))
+    taken = set(session.scalars(select(ItemVersion.stem).distinct()))
+    taken |= set(session.scalars(select(ItemDraft.stem)))
     stem, n = base, 2
     while stem in taken:
         stem, n = f"{base}_{n}", n + 1
@@ -140,16 +144,16 @@ def create_item(db: Database, user: User, new: NewItem) -> ItemDraft:
         stem = stem_for(session, code)
         guide = {"code": code, "name": name, "item_type": new.item_type, "department": department.code,
                  "level": new.level or department.level, "service_objects": list(new.service_objects),
-                 "case_kind": new.case_kind, "statutory_limit": {"value": new.statutory_days, "unit": "workday"},
+                 "case_kind": new.case_kind,
+                 "statutory_limit": {"value": new.statutory_days, "unit": "workday"},
                  "promised_limit": {"value": new.promised_days, "unit": "workday"}, "process": stem,
                  "application_form": APPLICATION_FORM, "online": True, "materials": []}
-        item = Item(code=code, name=name, item_type=new.item_type, department_id=department.id, level=guide["level"],
-                    case_kind=new.case_kind, search_text="", internal=False)
+        item = Item(code=code, name=name, item_type=new.item_type, department_id=department.id,
+                    level=guide["level"], case_kind=new.case_kind, search_text="", internal=False)
         session.add(item)
         session.flush()
-        forms = {f"{stem}/{APPLICATION_FORM}": {"schema": {"type": "object", "title": _("%(name)s申请表", name=name),
-                                                           "properties": {}}, "ui": {}},
-                 **shared_forms(session)}
+        application = {"type": "object", "title": _("%(name)s申请表", name=name), "properties": {}}
+        forms = {f"{stem}/{APPLICATION_FORM}": {"schema": application, "ui": {}}, **shared_forms(session)}
         draft = ItemDraft(item_id=item.id, stem=stem, item_yaml=guide_yaml(guide),
                           bpmn_xml=starting_diagram(stem, name, new.group), diagrams={}, forms=forms,
                           based_on_version_id=None, author_id=user.id, updated_at=clock.now())
@@ -166,7 +170,8 @@ _DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
     xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
     xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
     xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-    id="defs_{stem}" targetNamespace="http://onewindow.example/bpmn" exporter="onewindow" exporterVersion="1.0">
+    id="defs_{stem}" targetNamespace="http://onewindow.example/bpmn"
+    exporter="onewindow" exporterVersion="1.0">
   <bpmn:process id="{stem}" name="{name}" isExecutable="true">
     <bpmn:startEvent id="start" name="提交申请">
       <bpmn:outgoing>f_start</bpmn:outgoing>

@@ -1,4 +1,4 @@
-"""Creating a brand-new item in the browser's engine half: checked input, a valid starting draft, publishing."""
+"""Creating a brand-new item (engine half): checked input, a valid starting draft, publishing."""
 from __future__ import annotations
 
 import pytest
@@ -117,4 +117,5 @@ def test_the_stem_never_repeats_one_in_use(db, users):
     with db.read() as session:
         assert new_items.stem_for(session, "ITEM-a1") == "item_a1_2"
         assert session.get(ItemDraft, draft.item_id).stem == "item_a1x"
-        assert new_items.stem_for(session, "construction-permit") == "construction_permit_2"  # a version's stem
+        # a published version's stem counts too
+        assert new_items.stem_for(session, "construction-permit") == "construction_permit_2"

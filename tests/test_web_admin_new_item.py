@@ -10,8 +10,8 @@ from tests.webpage import Page, apply_online, login, submit
 
 CODE = "440403-TEST-WEB-001"
 FORM = {"code": CODE, "name": "个体工商户歇业备案", "item_type": "行政备案", "department": "dm_market",
-        "service_objects": {"0": "自然人"}, "case_kind": "promised", "statutory_days": "10", "promised_days": "5",
-        "group": "dm_market_window"}
+        "service_objects": {"0": "自然人"}, "case_kind": "promised", "statutory_days": "10",
+        "promised_days": "5", "group": "dm_market_window"}
 
 
 def create(client, **changes):
@@ -80,8 +80,8 @@ def test_an_unpublished_item_is_not_on_the_portal_and_once_published_it_is_appli
     ({"statutory_days": "十"}, "statutory_days", "整数"),
     ({"promised_days": "30"}, "promised_days", "不能长于法定时限"),
 ])
-def test_bad_input_is_shown_again_with_a_chinese_message_on_its_field_and_nothing_is_created(client, db, changes,
-                                                                                            field, message):
+def test_bad_input_is_shown_again_with_a_chinese_message_on_its_field_and_nothing_is_created(
+        client, db, changes, field, message):
     login(client, "analyst")
     before = item_count(db)
     if field == "service_objects":
@@ -100,7 +100,8 @@ def test_bad_input_is_shown_again_with_a_chinese_message_on_its_field_and_nothin
 def test_a_department_administrator_is_offered_and_allowed_only_their_department(client, db):
     login(client, "deptadmin")
     page = Page(client.get("/admin/items/new"))
-    offered = [o.get("value") for o in page.find("f-department").iter() if o.tag == "option" and o.get("value")]
+    options = page.find("f-department").iter()
+    offered = [o.get("value") for o in options if o.tag == "option" and o.get("value")]
     assert offered == ["dm_construction"]
     before = item_count(db)
     refused = create(client)  # dm_market: not theirs

@@ -161,6 +161,7 @@
       return;
     }
     modeler = new window.BpmnJS({ container: container, keyboard: { bindTo: document } });
+    window.oneWindowModeler = modeler;  // the bpmn-js API, for the browser console and scripted browser tests
     fetch(config.xml_url, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (xml) { return modeler.importXML(xml); })
