@@ -76,7 +76,18 @@ def _design_application_form(page, stem):
         page.check(f"#f-rows-{n}-required")
         page.click("#save-form-design")
         page.wait_for_selector('[data-testid="flash-success"]')
+    # A table (one row per employee) with a required sub-field: the designer's nested rows.
+    page.fill("#f-rows-2-name", "staff")
+    page.fill("#f-rows-2-title", "从业人员")
+    page.select_option("#f-rows-2-kind", "table")
+    page.fill("#f-rows-2-fields-0-name", "staff_name")
+    page.fill("#f-rows-2-fields-0-title", "姓名")
+    page.select_option("#f-rows-2-fields-0-kind", "text")
+    page.check("#f-rows-2-fields-0-required")
+    page.click("#save-form-design")
+    page.wait_for_selector('[data-testid="flash-success"]')
     expect(page.locator("#form-preview #f-closing_date")).to_have_attribute("type", "date")
+    expect(page.locator("#form-preview #f-staff-0-staff_name")).to_have_count(1)
     _shot(page, "form-designer")
 
 
@@ -116,6 +127,7 @@ def _apply_on_the_portal(page, base, db):
     page.click("#apply-link")
     page.wait_for_selector("#application-form")
     _fill(page, {"shop_name": "斗门区张三便利店", "closing_date": "2026-12-31"})
+    page.fill("#f-staff-0-staff_name", "李四")
     page.click("#submit-application")
     page.click("#confirm-submit")
     case_no = page.inner_text("#case-no").strip()
@@ -154,7 +166,9 @@ def test_an_analyst_builds_a_new_two_step_item_an_applicant_applies_and_a_clerk_
                                  .where(Item.code == CODE))
         assert {k: (t["group"], t["case_step"]) for k, t in version.user_tasks.items()} == {
             "pre_review": ("center_window", "pre_review"), "approve": ("center_lead", "approve")}
-        assert version.forms[version.application_form]["schema"]["required"] == ["shop_name", "closing_date"]
+        application = version.forms[version.application_form]["schema"]
+        assert application["required"] == ["shop_name", "closing_date"]
+        assert application["properties"]["staff"]["items"]["required"] == ["staff_name"]
 
     case_id = _apply_on_the_portal(page, live_server, db)
     _login(page, live_server, "clerk")
@@ -166,7 +180,8 @@ def test_an_analyst_builds_a_new_two_step_item_an_applicant_applies_and_a_clerk_
     with db.read() as session:
         case = session.get(Case, case_id)
         assert case.status == status.CaseStatus.APPROVED and case.concluded_at is not None
-        assert case.application == {"shop_name": "斗门区张三便利店", "closing_date": "2026-12-31"}
+        assert case.application == {"shop_name": "斗门区张三便利店", "closing_date": "2026-12-31",
+                                    "staff": [{"staff_name": "李四"}]}
         done = session.scalars(select(HumanTask.bpmn_id).where(HumanTask.case_id == case_id,
                                                                HumanTask.state == "done")).all()
     assert sorted(done) == ["approve", "pre_review"]

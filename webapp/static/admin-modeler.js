@@ -121,7 +121,8 @@
     modeler.saveXML().then(function (result) {
       return post(config.settings_url, { xml: result.xml, element_id: element.id });
     }).then(function (answer) {
-      if (!answer.ok) { return; }
+      // Another element may have been picked while this answer was on its way: show only the current one.
+      if (!answer.ok || selected !== element.id) { return; }
       fill(answer.data.settings);
       form.hidden = false;
       form.dataset.elementId = element.id;
