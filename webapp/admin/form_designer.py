@@ -41,8 +41,11 @@ def _row_schema(kinds) -> dict:
 
 def designer_spec() -> dict:
     row = _row_schema(form_design.KINDS)
-    row["properties"]["fields"] = {"type": "array", "title": str(_l("子字段（仅分组、多行表格）")),
+    row["properties"]["fields"] = {"type": "array", "title": str(_l("子字段")),
                                    "items": _row_schema(form_design.SIMPLE_KINDS)}
+    # Sub-fields belong to a group or a table: shown (and asked for) only when one of those is chosen.
+    row["allOf"] = [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                     "then": {"required": ["fields"]}} for kind in form_design.NESTED_KINDS]
     texts = {"options": {"ui:widget": "textarea"}, "description": {"ui:widget": "textarea"}}
     return {"schema": {"type": "object", "properties": {
                 "title": {"type": "string", "title": str(_l("表单标题"))},
