@@ -43,6 +43,7 @@ def test_an_analyst_creates_an_item_and_continues_in_the_draft_editor(client, db
     item = Page(client.get(f"/admin/items/{CODE}"))
     assert item.find("item-unpublished") is not None and item.find("retire-item") is None
     assert Page(client.get("/admin/")).all("data-testid", f"unpublished-{CODE}")
+    assert client.get(f"/admin/items/{CODE}/archive.zip").status_code == 409  # nothing published to export
     with db.read() as session:
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "item_created"))
     assert event.actor_id == users["analyst"].id and event.detail["item"] == CODE
