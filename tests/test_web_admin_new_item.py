@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from engine.demo import DEMO_PASSWORD
 from engine.models import AuditEvent, Item
 from tests.webpage import Page, apply_online, login, submit
 
@@ -118,3 +119,22 @@ def test_discarding_a_new_items_draft_removes_the_item(client, db):
     response = client.post(f"/admin/items/{CODE}/draft/discard")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
     assert client.get(f"/admin/items/{CODE}").status_code == 404
+
+
+def test_a_system_administrator_creates_an_item_in_any_department(client, db):
+    login(client, "admin")
+    response = create(client, department="dm_tax", group="dm_tax_window", level="city")
+    assert response.status_code == 302
+    with db.read() as session:
+        item = session.scalar(select(Item).where(Item.code == CODE))
+        assert (item.department.code, item.level) == ("dm_tax", "city")
+
+
+def test_creating_needs_the_forms_csrf_token(csrf_app, db):
+    client = csrf_app.test_client()
+    token = Page(client.get("/auth/login")).find("csrf_token").get("value")
+    client.post("/auth/login", data={"username": "analyst", "password": DEMO_PASSWORD, "csrf_token": token})
+    before = item_count(db)
+    assert client.post("/admin/items/new", data=FORM).status_code == 400
+    assert item_count(db) == before
+    assert submit(client, "/admin/items/new", "new-item-form", FORM).status_code == 302
