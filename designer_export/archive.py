@@ -44,6 +44,8 @@ def export_item(db: Database, code: str) -> bytes:
         dept = session.get(Department, item.department_id)
         versions = session.scalars(select(ItemVersion).where(ItemVersion.item_id == item.id)
                                    .order_by(ItemVersion.version_no)).all()
+        if not versions:  # created in the browser and not yet published
+            raise InvalidState(f"事项 {code} 尚未发布，没有可导出的版本")
         used = {t.get("group") for v in versions for t in v.user_tasks.values()} - {None, "applicant"}
         groups = session.scalars(select(Group).where(Group.code.in_(used)).order_by(Group.code)).all()
         every = {d.id: d for d in session.scalars(select(Department))}

@@ -154,7 +154,7 @@ def check_draft(db: Database, user: User, code: str, *, item_yaml: str | None = 
     item_file = f"processes/{draft.stem}.item.yaml"
     if bundle is not None and bundle.item["code"] != code:
         problems.append(Problem(item_file, _("实施编码 code 不能改（应为 %(code)s）", code=code),
-                                _("新事项请用 onewindow load-items 导入")))
+                                _("新事项请在事项管理中“新建事项”，或用 onewindow load-items 导入")))
     if bundle is not None and not may_define_item(user, departments.get(bundle.item["department"])):
         problems.append(Problem(item_file, _("您只能把事项归属到本部门"), _("department 填本部门编码")))
     errors = any(p.severity == "error" for p in problems)
@@ -176,14 +176,25 @@ def publish_draft(db: Database, user: User, code: str) -> Deployed:
     return deployed
 
 
-def discard_draft(db: Database, user: User, code: str) -> None:
+def discard_draft(db: Database, user: User, code: str) -> bool:
+    """Delete the item's draft. An item created in the browser and never published goes with it (it has
+    nothing else): True when the item itself was removed."""
     with db.write() as session:
         item = item_for(session, user, code)
         draft = session.get(ItemDraft, item.id)
-        if draft is not None:
-            session.delete(draft)
-            audit.record(session, "item_draft_discarded", actor=user, department_code=item.department.code,
-                         detail={"item": item.code})
+        if draft is None:
+            return False
+        session.delete(draft)
+        audit.record(session, "item_draft_discarded", actor=user, department_code=item.department.code,
+                     detail={"item": item.code})
+        never_published = item.current_version_id is None and session.scalar(
+            select(ItemVersion.id).where(ItemVersion.item_id == item.id).limit(1)) is None
+        if never_published:
+            session.flush()
+            session.delete(item)
+            audit.record(session, "item_removed", actor=user, department_code=item.department.code,
+                         detail={"item": item.code, "reason": "draft_discarded"})
+        return never_published
 
 
 def retire_item(db: Database, user: User, code: str, reason: str) -> None:

@@ -10,6 +10,7 @@ from . import form_designer as f
 from . import guide_form as g
 from . import items as i
 from . import modeler as m
+from . import new_item as n
 from . import people as p
 from . import version_moves as v
 
@@ -17,6 +18,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # Items and their published versions.
 bp.add_url_rule("/", "items", i.items)
+bp.add_url_rule("/items/new", "new_item", n.new)
+bp.add_url_rule("/items/new", "create_item", n.create, methods=["POST"])
 bp.add_url_rule("/items/<code>", "item", i.item)
 bp.add_url_rule("/items/<code>/retire", "retire", i.retire, methods=["POST"])
 bp.add_url_rule("/items/<code>/reinstate", "reinstate", i.reinstate, methods=["POST"])

@@ -103,6 +103,8 @@ def publish(code: str):
 
 @permission_required(may_define_items)
 def discard(code: str):
-    definition.discard_draft(engine_db(), signed_in(), code)
+    if definition.discard_draft(engine_db(), signed_in(), code):
+        flash(_("草稿已删除；该事项从未发布，已一并删除。"), "success")
+        return redirect(url_for("admin.items"))
     flash(_("草稿已删除。"), "success")
     return redirect(url_for("admin.item", code=code))

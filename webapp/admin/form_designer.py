@@ -23,23 +23,34 @@ from .drafts import _draft
 from .items import _item
 
 KIND_LABELS = {"text": _l("单行文字"), "textarea": _l("多行文字"), "integer": _l("整数"), "number": _l("数字"),
-               "boolean": _l("是/否"), "date": _l("日期"), "choice": _l("选择（选项每行一个，可写 值=标签）")}
+               "boolean": _l("是/否"), "date": _l("日期"), "choice": _l("选择（选项每行一个，可写 值=标签）"),
+               "group": _l("分组（下列子字段）"), "table": _l("多行表格（每行填下列子字段，如股东名单）")}
 _KEY = re.compile(r"^[\w\-]+(/[\w\-]+)*$")
 
 
-def designer_spec() -> dict:
-    row = {"type": "object", "required": ["name", "kind"], "properties": {
+def _row_schema(kinds) -> dict:
+    return {"type": "object", "required": ["name", "kind"], "properties": {
         "name": {"type": "string", "title": str(_l("字段名（英文）"))},
         "title": {"type": "string", "title": str(_l("标题"))},
         "kind": {"type": "string", "title": str(_l("类型")),
-                 "oneOf": [{"const": k, "title": str(v)} for k, v in KIND_LABELS.items()]},
+                 "oneOf": [{"const": k, "title": str(KIND_LABELS[k])} for k in kinds]},
         "required": {"type": "boolean", "title": str(_l("必填"))},
         "options": {"type": "string", "title": str(_l("选项"))},
         "description": {"type": "string", "title": str(_l("填写说明"))}}}
+
+
+def designer_spec() -> dict:
+    row = _row_schema(form_design.KINDS)
+    row["properties"]["fields"] = {"type": "array", "title": str(_l("子字段")),
+                                   "items": _row_schema(form_design.SIMPLE_KINDS)}
+    # Sub-fields belong to a group or a table: shown (and asked for) only when one of those is chosen.
+    row["allOf"] = [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                     "then": {"required": ["fields"]}} for kind in form_design.NESTED_KINDS]
+    texts = {"options": {"ui:widget": "textarea"}, "description": {"ui:widget": "textarea"}}
     return {"schema": {"type": "object", "properties": {
                 "title": {"type": "string", "title": str(_l("表单标题"))},
                 "rows": {"type": "array", "title": str(_l("字段")), "items": row}}},
-            "ui": {"rows": {"items": {"options": {"ui:widget": "textarea"}, "description": {"ui:widget": "textarea"}}}}}
+            "ui": {"rows": {"items": {**texts, "fields": {"items": texts}}}}}
 
 
 @permission_required(may_define_items)

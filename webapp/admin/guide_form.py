@@ -68,11 +68,14 @@ def _titled(name: str, node: dict, title=None) -> dict:
     return node
 
 
+def guide_field(key: str) -> dict:
+    """One key of the item schema as a formrender field: $refs inlined, Chinese title and choice labels."""
+    return _titled(key, _inline(ITEM_SCHEMA["properties"][key], ITEM_SCHEMA.get("$defs", {})), FIELDS[key])
+
+
 def spec() -> dict:
     """The form's {"schema", "ui"} from the item schema."""
-    defs = ITEM_SCHEMA.get("$defs", {})
-    props = {key: _titled(key, _inline(ITEM_SCHEMA["properties"][key], defs), title)
-             for key, title in FIELDS.items()}
+    props = {key: guide_field(key) for key in FIELDS}
     required = [key for key in ITEM_SCHEMA["required"] if key in props]
     return {"schema": {"type": "object", "properties": props, "required": required},
             "ui": {"service_objects": {"ui:widget": "checkboxes"}}}

@@ -121,7 +121,8 @@
     modeler.saveXML().then(function (result) {
       return post(config.settings_url, { xml: result.xml, element_id: element.id });
     }).then(function (answer) {
-      if (!answer.ok) { return; }
+      // Another element may have been picked while this answer was on its way: show only the current one.
+      if (!answer.ok || selected !== element.id) { return; }
       fill(answer.data.settings);
       form.hidden = false;
       form.dataset.elementId = element.id;
@@ -161,6 +162,7 @@
       return;
     }
     modeler = new window.BpmnJS({ container: container, keyboard: { bindTo: document } });
+    window.oneWindowModeler = modeler;  // the bpmn-js API, for the browser console and scripted browser tests
     fetch(config.xml_url, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (xml) { return modeler.importXML(xml); })
