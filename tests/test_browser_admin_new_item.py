@@ -23,16 +23,17 @@ NAME = "个体工商户歇业备案"
 ADD_SECOND_STEP = """() => {
   const modeler = window.oneWindowModeler;
   const registry = modeler.get("elementRegistry"), modeling = modeler.get("modeling");
-  const first = registry.get("pre_review"), end = registry.get("end_approved");
-  modeling.removeElements([registry.filter(e => e.type === "bpmn:SequenceFlow" && e.target === end)[0]]);
-  modeling.moveShape(end, { x: 260, y: 0 });
+  const accept = registry.get("f_accept"), end = registry.get("end_approved");
+  modeling.moveShape(end, { x: 160, y: 0 });
   const task = modeler.get("elementFactory").createShape({
     type: "bpmn:UserTask",
     businessObject: modeler.get("bpmnFactory").create("bpmn:UserTask", { id: "approve", name: "审批" })
   });
-  modeling.createShape(task, { x: first.x + first.width + 150, y: first.y + first.height / 2 }, first.parent);
-  modeling.connect(first, task);
-  modeling.connect(task, end);
+  const at = { x: end.x - 100, y: end.y + end.height / 2 };
+  modeling.createShape(task, at, end.parent);
+  modeling.reconnectEnd(accept, task, { x: task.x, y: at.y });  // the accept flow, with its condition, now
+  modeling.connect(task, end);                                  // reaches the new step, then the end
+  modeler.get("canvas").zoom("fit-viewport", "auto");           // the whole wider diagram in view
 }"""
 
 
@@ -165,7 +166,8 @@ def test_an_analyst_builds_a_new_two_step_item_an_applicant_applies_and_a_clerk_
         version = session.scalar(select(ItemVersion).join(Item, Item.id == ItemVersion.item_id)
                                  .where(Item.code == CODE))
         assert {k: (t["group"], t["case_step"]) for k, t in version.user_tasks.items()} == {
-            "pre_review": ("center_window", "pre_review"), "approve": ("center_lead", "approve")}
+            "pre_review": ("center_window", "pre_review"), "supplement": ("applicant", "supplement"),
+            "approve": ("center_lead", "approve")}
         application = version.forms[version.application_form]["schema"]
         assert application["required"] == ["shop_name", "closing_date"]
         assert application["properties"]["staff"]["items"]["required"] == ["staff_name"]

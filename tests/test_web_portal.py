@@ -1,9 +1,11 @@
 """The public portal, the placeholder areas and the API: what visitors and staff read."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from engine import cases, demo
+from engine import cases, clock, demo
 from engine.models import Case, Item
 from tests import helpers
 from tests.webpage import Page, apply_online, login, submit
@@ -87,7 +89,8 @@ def test_the_supervision_dashboard_counts_warning_and_overdue_cases(client, db, 
     code = item_codes(db)[0]
     submitted = cases.submit(db, code, demo.sample_application(db, code), users["zhangsan"])
     with db.write() as session:
-        session.get(Case, submitted.case_id).warning_level = "red"
+        late = session.get(Case, submitted.case_id)  # past its promised limit: red
+        late.promised_due_at, late.warning_level = clock.now() - timedelta(days=1), "red"
     login(client, "supervisor")
     page = Page(client.get("/supervision/"))
     assert (page.text("count-yellow"), page.text("count-red")) == ("0", "1")

@@ -29,7 +29,7 @@ def modeler(code: str):
               # Texts the script shows, translated here: {n} and {id} are filled in by the script.
               "messages": {"saving": _("正在保存……"), "save_failed": _("保存失败，请重试。"),
                            "saved_ok": _("已保存，检查通过。"), "saved_errors": _("已保存，检查发现 {n} 个错误。"),
-                           "applied": _("已应用到 {id}，请保存。"), "cannot_show": _("流程图无法显示：")}}
+                           "applying": _("正在应用……"), "applied": _("已应用到 {id}，请保存。"), "cannot_show": _("流程图无法显示：")}}
     return render_template("admin/modeler.html", item=draft and _draft_item(code), draft=draft, config=config)
 
 

@@ -140,10 +140,15 @@
       if (field && !field.closest("[hidden]")) { values[name] = field.value; }
     });
     var canvas = modeler.get("canvas"), box = canvas.viewbox();
+    status(text("applying"), "applying");  // until the answer is in the diagram: saving now would lose it
     modeler.saveXML().then(function (result) {
       return post(config.settings_url, { xml: result.xml, element_id: id, values: values });
     }).then(function (answer) {
-      if (!answer.ok) { document.getElementById("element-error").textContent = answer.data.message; return; }
+      if (!answer.ok) {
+        document.getElementById("element-error").textContent = answer.data.message;
+        status("", "");
+        return;
+      }
       return modeler.importXML(answer.data.xml).then(function () {
         canvas.viewbox(box);
         var element = modeler.get("elementRegistry").get(id);

@@ -68,10 +68,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_evaluation_bad_state", "evaluation")
-    with op.batch_alter_table("user_account") as batch:
-        batch.drop_column("window")
-    with op.batch_alter_table("case_file") as batch:
-        batch.drop_column("window")
+    # A plain DROP COLUMN (SQLite ≥ 3.35 has it): batch mode would re-create these tables, which other
+    # tables' foreign keys reference, and SQLite refuses to drop them with foreign keys on.
+    op.drop_column("user_account", "window")
+    op.drop_column("case_file", "window")
     op.drop_index("ix_complaint_event_inquiry", "complaint_event")
     op.drop_table("complaint_event")
     op.drop_index("ix_complaint_stage_handler", "complaint_stage")
