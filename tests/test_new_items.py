@@ -7,6 +7,7 @@ from sqlalchemy import select
 from engine import cases, definition, new_items
 from engine.errors import InvalidInput, NotFound
 from engine.models import AuditEvent, Item, ItemDraft
+from engine.status import CaseStatus
 from tests import helpers
 
 
@@ -51,6 +52,26 @@ def test_publishing_the_new_item_makes_version_1_on_the_portal_and_an_applicatio
     submitted = cases.submit(db, "440403-TEST-NEW-001", {}, users["zhangsan"])
     task = helpers.only_open_task(db, submitted.case_id)
     assert (task.bpmn_id, task.group_code) == (new_items.FIRST_TASK, "dm_market_window")
+
+
+@pytest.mark.parametrize(("decisions", "status"), [
+    (["accept"], CaseStatus.APPROVED),
+    (["refuse"], CaseStatus.REFUSED),
+    (["not_accept"], CaseStatus.NOT_ACCEPTED),
+    (["supplement", None, "accept"], CaseStatus.APPROVED),  # the applicant's supplement, then pre-review again
+])
+def test_the_starting_diagram_ends_each_pre_review_decision_where_the_law_says(db, users, decisions, status):
+    new_items.create_item(db, users["analyst"], new_item())
+    definition.publish_draft(db, users["analyst"], "440403-TEST-NEW-001")
+    case_id = cases.submit(db, "440403-TEST-NEW-001", {}, users["zhangsan"]).case_id
+    for decision in decisions:
+        task = helpers.only_open_task(db, case_id)
+        fields = {"decision": decision} if decision else {}
+        if decision == "supplement":
+            fields["supplement_materials"] = ["营业执照"]
+        cases.complete(db, task.id, helpers.worker_for(db, task, users), helpers.answer(db, task, **fields))
+    assert helpers.case(db, case_id).status == status
+    assert helpers.open_tasks(db, case_id) == []
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
