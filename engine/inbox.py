@@ -162,10 +162,10 @@ def _counted(where, conditions):
 
 @dataclass(frozen=True)
 class _Statements:
-    ids: object      # the page's task ids in order, each with the number of rows the heads read and how many
-                     # of them were unclaimed (parameters people, group_<n>, wanted, skip, size, filters)
-    mine: object     # count of my claimed tasks (people, filters)
-    groups: object   # count of my groups' unclaimed tasks (codes, filters)
+    page: object     # the page's tasks with their cases, in order, each row with the number of rows the heads
+                     # read and how many of them were unclaimed (parameters people, group_<n>, wanted, skip,
+                     # size, filters)
+    counts: object   # my claimed tasks and my groups' unclaimed tasks, counted to the cap (people, codes, filters)
 
 
 @lru_cache(maxsize=256)
@@ -177,19 +177,28 @@ def _statements(filters: tuple[str, ...], sort: str, groups: int) -> _Statements
     `ix_task_open_assignee`, each group's unclaimed tasks through `ix_task_queue` (arrival order) or
     `ix_task_queue_due` (due order). The database merges and cuts them; an OR of the conditions would make
     it sort every open task of the groups. Filters are conditions on the index entries' own copies of the
-    case fields, so no case or table row is read."""
+    case fields, so no case or table row is read until the page's own 25 are joined to their cases."""
     conditions = [_CONDITIONS[name](bindparam(name)) for name in filters]
     heads = _heads(_claimed(), conditions, sort, 0)
     for n in range(groups):
         heads += _heads(_unclaimed(f"group_{n}"), conditions, sort, 1)
     both = union_all(*(select(*head.subquery().c) for head in heads)).subquery()
-    if sort == "due":
-        order = (both.c.case_due_at.is_(None), both.c.case_due_at, both.c.created_at, both.c.id)
-    else:
-        order = (both.c.created_at, both.c.id)
-    ids = (select(both.c.id, func.count().over().label("read"), func.sum(both.c.queue).over().label("unclaimed"))
-           .order_by(*order).offset(bindparam("skip")).limit(bindparam("size")))
-    return _Statements(ids, _counted(_claimed(), conditions), _counted(_unclaimed_in_groups(), conditions))
+
+    def order(rows):
+        if sort == "due":
+            return rows.c.case_due_at.is_(None), rows.c.case_due_at, rows.c.created_at, rows.c.id
+        return rows.c.created_at, rows.c.id
+
+    cut = (select(both.c.id, both.c.case_due_at, both.c.created_at, func.count().over().label("read"),
+                  func.sum(both.c.queue).over().label("unclaimed"))
+           .order_by(*order(both)).offset(bindparam("skip")).limit(bindparam("size")).subquery())
+    # The application (the largest column, JSON) is not shown in lists: left unloaded.
+    page = (select(HumanTask, cut.c.read, cut.c.unclaimed).join(cut, cut.c.id == HumanTask.id)
+            .join(HumanTask.case).options(contains_eager(HumanTask.case).defer(Case.application))
+            .order_by(*order(cut)))
+    counts = select(_counted(_claimed(), conditions).scalar_subquery(),
+                    _counted(_unclaimed_in_groups(), conditions).scalar_subquery())
+    return _Statements(page, counts)
 
 
 def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAGE_SIZE,
@@ -207,8 +216,7 @@ def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAG
                   "skip": (page - 1) * page_size, "size": page_size,
                   **{f"group_{n}": code for n, code in enumerate(codes)}}
     # Pages end at the cap; a page past it is not read (its heads would read the queues to the end).
-    rows = session.execute(statements.ids, parameters).all() if page <= _pages(COUNT_CAP, page_size) else []
-    ids = [row.id for row in rows]
+    rows = session.execute(statements.page, parameters).all() if page <= _pages(COUNT_CAP, page_size) else []
     read = rows[0].read if rows else 0
     if read < parameters["wanted"] and (rows or page == 1):
         # No head reached its limit, so the heads read every matching task: the counts are known already
@@ -216,10 +224,9 @@ def inbox_page(session: Session, user: User, page: int = 1, page_size: int = PAG
         groups = int(rows[0].unclaimed) if rows else 0
         mine = read - groups
     else:
-        mine = session.scalar(statements.mine, parameters) or 0
-        groups = (session.scalar(statements.groups, parameters) or 0) if codes else 0
+        mine, groups = session.execute(statements.counts, parameters).one()
     total = mine + groups
-    return InboxPage(_tasks_with_cases(session, ids), total, page, _pages(total, page_size), mine, groups)
+    return InboxPage([row.HumanTask for row in rows], total, page, _pages(total, page_size), mine, groups)
 
 
 def _tasks_with_cases(session: Session, ids: list[int]) -> list[HumanTask]:
