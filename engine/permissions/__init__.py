@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-from . import clock
-from .i18n import _
-from .models import Case, CaseMaterial, Group, GroupMember, HumanTask, StoredFile, Substitution, User
+from .. import clock
+from ..i18n import _
+from ..models import Case, CaseMaterial, Group, GroupMember, HumanTask, StoredFile, Substitution, User
 
 APPLICANT = "applicant"      # citizen or company
 AGENT = "agent"              # 代办员: applies on someone's behalf
@@ -194,7 +194,7 @@ def supervised_departments(session: Session, user: User | None) -> list[int] | N
     """The departments a supervisor watches: their own department and every department below it in the
     tree (a county supervisor sees the county's bureaus and its townships, never the city). `None` means
     all: a centre-wide supervisor or administrator with no department. Empty for everyone else."""
-    from .models import Department
+    from ..models import Department
 
     if user is None or not user.is_active or not user.role_names & SUPERVISION_ROLES:
         return []
@@ -248,57 +248,6 @@ def may_acknowledge_card(session: Session, user: User | None, card) -> bool:
     return SECTION_HEAD in user.role_names and user.department_id == card.department_id
 
 
-def may_evaluate(user: User | None, case: Case) -> bool:
-    """An evaluation (好差评) is given by the service object (GB/T 39734): the case's applicant account; the agent
-    who applied only when the applicant has no account of their own. Only once the case has an outcome
-    (concluded, or refused at the window), never on the centre's internal processes."""
-    from .evaluation import EVALUABLE  # the statuses are the evaluation module's rule
-
-    if user is None or not user.is_active or case.channel == "internal" or case.status not in EVALUABLE:
-        return False
-    if case.applicant_id is not None:
-        return user.id == case.applicant_id
-    return user.id == case.agent_id
-
-
-def may_follow_bad_reviews(user: User | None) -> bool:
-    """Supervisors follow every bad review and its rectification (差评 100% 跟踪)."""
-    return user is not None and user.is_active and bool(user.role_names & {SUPERVISOR, ADMIN})
-
-
-def may_publish_content(user: User | None, department_id: int | None = None) -> bool:
-    """Portal articles are published by content editors and administrators; a department administrator
-    only for their own department."""
-    scope = content_departments(user)
-    return scope is None or department_id in scope
-
-
-def may_manage_content(user: User | None) -> bool:
-    """May the user open content administration (drafts, preview, publishing, withdrawing) at all?"""
-    return content_departments(user) != []
-
-
-def content_departments(user: User | None) -> list[int] | None:
-    """Whose articles the user manages: `None` all (content editors, administrators), a department
-    administrator their own department's; nobody else any."""
-    if user is None or not user.is_active:
-        return []
-    if user.role_names & {CONTENT_EDITOR, ADMIN}:
-        return None
-    return [user.department_id] if DEPT_ADMIN in user.role_names and user.department_id is not None else []
-
-
-def may_answer_inquiry(user: User | None, department_id: int | None) -> bool:
-    """Consultations, complaints and suggestions are answered by the centre's supervisors and administrators,
-    and by the staff of the department they are addressed to (clerks, reviewers, heads, its administrator)."""
-    if user is None or not user.is_active or not (user.role_names & STAFF_ROLES):
-        return False
-    if user.role_names & {SUPERVISOR, ADMIN}:
-        return True
-    handlers = {CLERK, REVIEWER, SECTION_HEAD, DEPT_ADMIN, CONTENT_EDITOR}
-    return bool(user.role_names & handlers) and department_id is not None and user.department_id == department_id
-
-
 DEFINITION_ROLES = frozenset({ANALYST, ADMIN})  # define every item
 PEOPLE_ROLES = frozenset({ADMIN, DEPT_ADMIN})   # manage staff (a department administrator: their own only)
 
@@ -334,83 +283,8 @@ def may_manage_people(user: User | None, department_id: int | None = None) -> bo
     return department_id is None or department_id == user.department_id
 
 
-# The open API (webapp/api): the operations a signed-in person may use it for, and what they see there.
-# Department systems' clients carry their own scopes and departments (engine.api_clients).
-
-def api_scopes_of(user: User | None) -> frozenset[str]:
-    """The API scopes a person's browser session has: what their roles already allow in the web app."""
-    if user is None or not user.is_active:
-        return frozenset()
-    scopes = {"items:read"}
-    if user.role_names & {APPLICANT, AGENT}:
-        scopes |= {"cases:read", "cases:write"}
-    if user.role_names & WORKBENCH_ROLES:
-        scopes |= {"cases:read", "tasks:read", "tasks:write"}
-    if user.role_names & SUPERVISION_ROLES:
-        scopes |= {"cases:read", "supervision:read", "statistics:read", "events:read"}
-    return frozenset(scopes)
-
-
-def api_departments_of(session: Session, user: User | None) -> list[int] | None:
-    """Departments whose cases a person lists through the API (`None`: all): a supervisor's supervised
-    departments, a clerk's or reviewer's own department; nobody else's (applicants list their own cases)."""
-    if user is None or not user.is_active:
-        return []
-    if user.role_names & SUPERVISION_ROLES:
-        return supervised_departments(session, user)
-    if user.role_names & WORKBENCH_ROLES and user.department_id is not None:
-        return [user.department_id]
-    return []
-
-
-def api_may_view_case(session: Session, user: User | None, case: Case, client_departments: list[int] | None) -> bool:
-    """A department system (`client_departments` given) sees the cases of its departments, and the cases one
-    of its departments has had a step of (a co-reviewing department of a joint case); a person sees through
-    the API exactly what they see in the web app."""
-    if client_departments is not None:
-        if case.department_id in client_departments:
-            return True
-        return session.execute(select(HumanTask.id).where(HumanTask.case_id == case.id,
-                                                          HumanTask.department_id.in_(client_departments))
-                               .limit(1)).first() is not None
-    return may_view_case(session, user, case)
-
-
-def api_may_view_task(session: Session, user: User | None, task: HumanTask, case: Case,
-                      client_departments: list[int] | None) -> bool:
-    """A department system sees the tasks of its departments (the task's own, or the case's); a person the
-    tasks they may work on."""
-    if client_departments is not None:
-        return task.department_id in client_departments or case.department_id in client_departments
-    return may_work_on(session, user, task, case) or may_view_case(session, user, case)
-
-
-def may_assign_complaint(user: User | None, department_id: int | None) -> bool:
-    """Complaint officers pick the handler of each stage of a complaint (GB/T 36113): supervisors and
-    administrators, and the section heads of the department the complaint is about."""
-    if user is None or not user.is_active:
-        return False
-    if user.role_names & SUPERVISION_ROLES:
-        return True
-    return (SECTION_HEAD in user.role_names and department_id is not None
-            and user.department_id == department_id)
-
-
-def may_handle_complaint(user: User | None, department_id: int | None, handler_id: int | None) -> bool:
-    """Who moves a complaint's current stage on (and replies): its officers, the stage's handler, and while
-    nobody is assigned, the department staff who answer its inquiries (`may_answer_inquiry`)."""
-    if user is None or not user.is_active:
-        return False
-    if may_assign_complaint(user, department_id):
-        return True
-    if handler_id is not None:
-        return handler_id == user.id
-    return may_answer_inquiry(user, department_id)
-
-
-def may_view_complaint(user: User | None, department_id: int | None, handler_id: int | None) -> bool:
-    """A complaint's page (its stages and history): whoever may answer the department's inquiries, and the
-    handler of its current stage."""
-    if user is None or not user.is_active:
-        return False
-    return may_answer_inquiry(user, department_id) or (handler_id is not None and handler_id == user.id)
+# The rest of the rules, by who they concern; they use the roles and helpers above.
+from .api import api_departments_of, api_may_view_case, api_may_view_task, api_scopes_of  # noqa: E402
+from .public import (content_departments, may_answer_inquiry, may_assign_complaint, may_evaluate,  # noqa: E402
+                     may_follow_bad_reviews, may_handle_complaint, may_manage_content, may_publish_content,
+                     may_view_complaint)
