@@ -187,6 +187,8 @@ def _apply(schema: dict, ui: dict, rows: list[dict], path: str, nested: bool,
         properties[name] = old[name]
         if name in (schema.get("required") or []):
             required.append(name)
+    before_order = [n for n in schema.get("required") or [] if n in required]  # the old order where it holds
+    required = before_order + [n for n in required if n not in before_order]
     result = {k: v for k, v in schema.items() if k not in ("properties", "required")}
     result.setdefault("type", "object")
     result["properties"] = properties
@@ -210,7 +212,10 @@ def _simple(before: dict, row: dict, path: str, errors: dict[str, list[str]]) ->
                 choices.append({"const": value.strip(), "title": (label or value).strip()})
         if not choices:
             errors[f"{path}.options"] = [_("选择题至少要有一个选项（每行一个）")]
-        prop.update({"type": "string", "oneOf": choices})
+        if "enum" in before and all(c["const"] == c["title"] for c in choices):
+            prop.update({"type": "string", "enum": [c["const"] for c in choices]})  # a plain list stays one
+        else:
+            prop.update({"type": "string", "oneOf": choices})
     elif kind in ("text", "textarea", "date"):
         prop["type"] = "string"
         if kind == "date":
