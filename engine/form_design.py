@@ -3,15 +3,19 @@
 A row is {name, title, kind, required, options, description}; kind is text, textarea, integer, number,
 boolean, date or choice (options one per line, `value` or `value=标签`), or one level of nesting: `group`
 (a nested object) or `table` (an array of objects, e.g. shareholders as rows), whose sub-fields are simple
-rows in `fields`. Fields the rows cannot express (deeper nesting, arrays of plain values, conditionals) are
-listed as complex and left exactly as they are. Rebuilding a field starts from its old schema, so keywords
-the rows do not show (pattern, maxLength, minimum, minItems...) are kept; saving unchanged changes nothing.
+rows in `fields`. Fields the rows cannot express (deeper nesting, arrays of plain values, a group with its
+own conditionals) are listed as complex and left exactly as they are. Rebuilding a field starts from its old
+schema, so keywords the rows do not show (pattern, maxLength, minimum, minItems...) are kept; saving
+unchanged changes nothing.
+A top-level row may also carry `show_when` ("field=value"): it is shown only when an earlier choice or yes/no
+field holds that value, written as `if`/`then` by engine.form_conditions.
 """
 from __future__ import annotations
 
 import copy
 import re
 
+from . import form_conditions
 from .errors import InvalidInput
 from .i18n import _
 
@@ -94,7 +98,36 @@ def rows_of(schema: dict, ui: dict, nested: bool = True) -> tuple[list[dict], li
             choices = _choices(prop) or []
             row["options"] = "\n".join(str(v) if label == str(v) else f"{v}={label}" for v, label in choices)
         rows.append(row)
+    if nested:
+        shown = form_conditions.recognised(schema, condition_values(schema, ui))
+        for row in rows:
+            if row["name"] in shown:
+                _index, field, value, row["required"] = shown[row["name"]]
+                row["show_when"] = f"{field}={form_conditions.token(value)}"
     return rows, complex_fields
+
+
+def condition_values(schema: dict, ui: dict) -> dict[str, list]:
+    """Each top-level row's name, in order, with the values a condition may test on it ([] for most kinds)."""
+    found = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        kind = kind_of(prop, ui.get(name)) or nested_kind(prop, ui.get(name))
+        if kind is not None:
+            found[name] = form_conditions.values_of(prop, _choices(prop)) if kind in ("choice", "boolean") else []
+    return found
+
+
+def condition_choices(schema: dict, ui: dict) -> list[tuple[str, str, object, str]]:
+    """What a `show_when` may name, field by field: ("field=value", field title, value, value label)."""
+    props = schema.get("properties") or {}
+    return [(f"{name}={form_conditions.token(value)}", props[name].get("title") or name, value,
+             dict(_choices(props[name]) or []).get(value, ""))
+            for name, values in condition_values(schema, ui).items() for value in values]
+
+
+def kept_conditions(schema: dict, ui: dict) -> list[str]:
+    """Fields whose conditional visibility the designer cannot show: left to the JSON editor."""
+    return form_conditions.kept(schema, form_conditions.recognised(schema, condition_values(schema, ui)))
 
 
 def apply_rows(schema: dict, ui: dict, rows: list[dict]) -> tuple[dict, dict]:
@@ -102,6 +135,9 @@ def apply_rows(schema: dict, ui: dict, rows: list[dict]) -> tuple[dict, dict]:
     InvalidInput with messages keyed `rows.<i>.<field>` (`rows.<i>.fields.<j>.<field>` inside a group)."""
     errors: dict[str, list[str]] = {}
     result, new_ui = _apply(schema, ui, rows, "rows", True, errors)
+    if not errors:  # conditions are checked against the fields as rebuilt
+        before = form_conditions.recognised(schema, condition_values(schema, ui))
+        form_conditions.write(schema, before, result, rows, condition_values(result, new_ui), errors)
     if errors:
         raise InvalidInput(_("表单未保存，请修改标出的内容"), errors)
     return result, new_ui
@@ -151,6 +187,8 @@ def _apply(schema: dict, ui: dict, rows: list[dict], path: str, nested: bool,
         properties[name] = old[name]
         if name in (schema.get("required") or []):
             required.append(name)
+    before_order = [n for n in schema.get("required") or [] if n in required]  # the old order where it holds
+    required = before_order + [n for n in required if n not in before_order]
     result = {k: v for k, v in schema.items() if k not in ("properties", "required")}
     result.setdefault("type", "object")
     result["properties"] = properties
@@ -174,7 +212,10 @@ def _simple(before: dict, row: dict, path: str, errors: dict[str, list[str]]) ->
                 choices.append({"const": value.strip(), "title": (label or value).strip()})
         if not choices:
             errors[f"{path}.options"] = [_("选择题至少要有一个选项（每行一个）")]
-        prop.update({"type": "string", "oneOf": choices})
+        if "enum" in before and all(c["const"] == c["title"] for c in choices):
+            prop.update({"type": "string", "enum": [c["const"] for c in choices]})  # a plain list stays one
+        else:
+            prop.update({"type": "string", "oneOf": choices})
     elif kind in ("text", "textarea", "date"):
         prop["type"] = "string"
         if kind == "date":

@@ -1,8 +1,9 @@
 """The form designer: a draft's forms, each edited as a list of fields, with a preview.
 
 The designer's own form is a JSON Schema form rendered and read by webapp/formrender (rows of name, title,
-kind, required, options, description); engine.form_design turns the rows into the form's JSON Schema and UI
-schema, keeping fields it cannot express as they are.
+kind, required, options, description, and a display condition picked from the saved form's choice and yes/no
+fields); engine.form_design turns the rows into the form's JSON Schema and UI schema, keeping fields it
+cannot express as they are.
 """
 from __future__ import annotations
 
@@ -39,8 +40,24 @@ def _row_schema(kinds) -> dict:
         "description": {"type": "string", "title": str(_l("填写说明"))}}}
 
 
-def designer_spec() -> dict:
+def _show_when(form: dict | None) -> dict | None:
+    """The row's display condition: one choice per value of each choice or yes/no field of the saved form."""
+    schema, ui = (form or {}).get("schema") or {}, (form or {}).get("ui") or {}
+    choices = [{"const": key, "title": _("只在「%(f)s」为「%(v)s」时显示", f=title,
+                                         v=label or (_("是") if value is True else _("否") if value is False else key))}
+               for key, title, value, label in form_design.condition_choices(schema, ui)]
+    if not choices:
+        return None
+    return {"type": "string", "title": _("显示条件"), "oneOf": choices,
+            "description": _("不选则总是显示；所依据的字段须排在本字段之前。新加的选择字段保存后才出现在这里。")}
+
+
+def designer_spec(form: dict | None = None) -> dict:
+    """The designer's own form; `form` (the saved form) gives the display conditions a row may pick."""
     row = _row_schema(form_design.KINDS)
+    show_when = _show_when(form)
+    if show_when:
+        row["properties"]["show_when"] = show_when
     row["properties"]["fields"] = {"type": "array", "title": str(_l("子字段")),
                                    "items": _row_schema(form_design.SIMPLE_KINDS)}
     # Sub-fields belong to a group or a table: shown (and asked for) only when one of those is chosen.
@@ -82,7 +99,8 @@ def _form(code: str, key: str):
 def _render(code, key, form, designer, status=200):
     rows, complex_fields = form_design.rows_of(form["schema"], form.get("ui") or {})
     return render_template("admin/form_designer.html", item=_item(code), key=key, designer=designer,
-                           complex_fields=complex_fields, preview=formrender.prepare(form)), status
+                           complex_fields=complex_fields, preview=formrender.prepare(form),
+                           kept_conditions=form_design.kept_conditions(form["schema"], form.get("ui") or {})), status
 
 
 @permission_required(may_define_items)
@@ -90,19 +108,20 @@ def design(code: str, key: str):
     _draft_row, form = _form(code, key)
     rows, _complex = form_design.rows_of(form["schema"], form.get("ui") or {})
     data = {"title": form["schema"].get("title", ""), "rows": rows}
-    return _render(code, key, form, formrender.prepare(designer_spec(), data))
+    return _render(code, key, form, formrender.prepare(designer_spec(form), data))
 
 
 @permission_required(may_define_items)
 def save(code: str, key: str):
     draft, form = _form(code, key)
-    submission = formrender.read(designer_spec(), request.form)
+    spec = designer_spec(form)
+    submission = formrender.read(spec, request.form)
     if not submission.ok:
-        return _render(code, key, form, formrender.again(designer_spec(), submission), 400)
+        return _render(code, key, form, formrender.again(spec, submission), 400)
     try:
         schema, ui = form_design.apply_rows(form["schema"], form.get("ui") or {}, submission.data.get("rows") or [])
     except InvalidInput as exc:
-        designer = formrender.prepare(designer_spec(), submission.data, exc.errors, submission.raw)
+        designer = formrender.prepare(spec, submission.data, exc.errors, submission.raw)
         return _render(code, key, form, designer, 400)
     if submission.data.get("title"):
         schema["title"] = submission.data["title"]

@@ -104,7 +104,8 @@ def _conditionals(schema: dict) -> list[dict]:
 
 
 def show_conditions(schema: dict) -> dict[str, list[tuple[str, str]]]:
-    """Fields that an `if` with a `const` value makes required: field -> [(condition field, token)].
+    """Fields that an `if` with a `const` value makes required, or names with a `true` schema (shown, but
+    optional: what the form designer writes), in `then`: field -> [(condition field, token)].
 
     Only `const` conditions mark a section that belongs to one choice (change_name=true -> new_name);
     an `enum` condition is a rule shared by several choices (a reason when refusing or not accepting),
@@ -118,6 +119,8 @@ def show_conditions(schema: dict) -> dict[str, list[tuple[str, str]]]:
         (field, test), = condition.items()
         if not isinstance(test, dict) or "const" not in test:
             continue
-        for name in (branch.get("then") or {}).get("required") or []:
+        then = branch.get("then") or {}
+        shown = [n for n, sub in (then.get("properties") or {}).items() if sub is True]
+        for name in list(then.get("required") or []) + shown:
             found.setdefault(name, []).append((field, token(test["const"])))
     return found

@@ -84,6 +84,8 @@
   /* Confirmation before irreversible actions (withdrawing a case); a data-once button cannot be pressed
      twice while its form is on its way (the server would refuse the second anyway, and say so). */
   document.addEventListener("submit", function (event) {
+    // A form designer's preview is tried out, never sent.
+    if (event.target.hasAttribute && event.target.hasAttribute("data-preview")) { event.preventDefault(); return; }
     var message = event.target.dataset && event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); return; }
     event.target.querySelectorAll("[data-once]").forEach(function (button) {
