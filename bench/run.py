@@ -52,6 +52,9 @@ def parse_args(argv=None):
                         help="cases submitted and concluded for figures 1, 2 and 5 (default 2000; quick 200)")
     parser.add_argument("--timers", type=int, default=None, metavar="N",
                         help="cases with a boundary timer for figure 4 (default 10000; quick 1000)")
+    parser.add_argument("--inbox-open-share", type=float, default=0.40, metavar="F",
+                        help="share of the inbox data set's cases still running (default 0.40; 1.0 makes every "
+                             "case open, e.g. 100 k open cases for the workbench issue's bar)")
     parser.add_argument("--inbox-cases", type=int, default=None, metavar="N",
                         help="cases bulk-loaded for figure 3 (default 100000; quick 10000); tasks = 10 × cases")
     parser.add_argument("--timer-spread", type=float, default=None, metavar="SECONDS",
@@ -120,6 +123,8 @@ def _groups(args) -> dict:
     import inbox_bench
     import load_bench
     import timer_bench
+
+    inbox_bench.OPEN_SHARE = args.inbox_open_share
 
     return {
         "cases": ({}, lambda db, url, backend, results: cases_bench.run(
@@ -203,7 +208,7 @@ def main(argv=None) -> int:
     print(f"Python {facts['python']}, SQLite {facts['sqlite']}, SQLAlchemy {facts['sqlalchemy']}, "
           f"SpiffWorkflow {facts['spiffworkflow']}" + (f", PostgreSQL {pg_info}" if pg_ok else ""))
     print(f"sizes: {args.cases} cases (figures 1, 2, 5), {args.inbox_cases} cases / {args.inbox_cases * 10} tasks "
-          f"(figure 3), {args.timers} timers over {args.timer_spread:.0f} s (figure 4)"
+          f"({args.inbox_open_share:.0%} running; figures 3, 6), {args.timers} timers over {args.timer_spread:.0f} s (figure 4)"
           + ("  [--quick]" if args.quick else ""))
 
     results = Results()
