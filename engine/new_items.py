@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +28,8 @@ from .permissions import may_define_item, may_define_items
 _CODE = re.compile(ITEM_SCHEMA["properties"]["code"]["pattern"])
 FIRST_TASK = "pre_review"  # the starting diagram's user task (id), the window's pre-review
 APPLICATION_FORM = "apply"
+# The starting diagram, laid out for bpmn-js; `{stem}`, `{name}` and `{task}` are filled in.
+_DIAGRAM = Path(__file__).resolve().parent / "data" / "new_item.bpmn"
 RESERVED_CODES = frozenset({"new", "import"})  # words of the admin pages' own URLs (/admin/items/new)
 
 
@@ -116,7 +119,7 @@ def starting_diagram(stem: str, name: str, group: str) -> str:
     supplement and back, refuse → end_refused, otherwise not accepted → end_not_accepted. The analyst
     inserts the later steps on the accept flow. The tasks' settings are written by the modeler's own
     writer (spiff-arena properties)."""
-    xml = _DIAGRAM.format(stem=stem, name=_xml_text(name), task=FIRST_TASK)
+    xml = _DIAGRAM.read_text(encoding="utf-8").format(stem=stem, name=_xml_text(name), task=FIRST_TASK)
     xml = apply_settings(xml, FIRST_TASK, {"form": "pre_review", "group": group, "caseStep": "pre_review"})
     return apply_settings(xml, "supplement", {"form": "supplement", "group": "applicant", "caseStep": "supplement"})
 
@@ -166,128 +169,3 @@ def create_item(db: Database, user: User, new: NewItem) -> ItemDraft:
                      detail={"item": code, "name": name, "stem": stem, "group": new.group})
         session.flush()
         return draft
-
-
-_DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
-    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-    xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-    id="defs_{stem}" targetNamespace="http://onewindow.example/bpmn"
-    exporter="onewindow" exporterVersion="1.0">
-  <bpmn:process id="{stem}" name="{name}" isExecutable="true">
-    <bpmn:startEvent id="start" name="提交申请">
-      <bpmn:outgoing>f_start</bpmn:outgoing>
-    </bpmn:startEvent>
-    <bpmn:exclusiveGateway id="merge_pre" name="汇合">
-      <bpmn:incoming>f_start</bpmn:incoming>
-      <bpmn:incoming>f_supplied</bpmn:incoming>
-      <bpmn:outgoing>f_to_pre_review</bpmn:outgoing>
-    </bpmn:exclusiveGateway>
-    <bpmn:userTask id="{task}" name="窗口受理">
-      <bpmn:incoming>f_to_pre_review</bpmn:incoming>
-      <bpmn:outgoing>f_pre_review_done</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:exclusiveGateway id="gw_pre" name="预审结论" default="f_not_accept">
-      <bpmn:incoming>f_pre_review_done</bpmn:incoming>
-      <bpmn:outgoing>f_need_supplement</bpmn:outgoing>
-      <bpmn:outgoing>f_refuse</bpmn:outgoing>
-      <bpmn:outgoing>f_not_accept</bpmn:outgoing>
-      <bpmn:outgoing>f_accept</bpmn:outgoing>
-    </bpmn:exclusiveGateway>
-    <bpmn:userTask id="supplement" name="申请人补正材料">
-      <bpmn:incoming>f_need_supplement</bpmn:incoming>
-      <bpmn:outgoing>f_supplied</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:endEvent id="end_refused" name="不予受理">
-      <bpmn:incoming>f_refuse</bpmn:incoming>
-    </bpmn:endEvent>
-    <bpmn:endEvent id="end_not_accepted" name="不受理">
-      <bpmn:incoming>f_not_accept</bpmn:incoming>
-    </bpmn:endEvent>
-    <bpmn:endEvent id="end_approved" name="办结">
-      <bpmn:incoming>f_accept</bpmn:incoming>
-    </bpmn:endEvent>
-    <bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="merge_pre" />
-    <bpmn:sequenceFlow id="f_to_pre_review" sourceRef="merge_pre" targetRef="{task}" />
-    <bpmn:sequenceFlow id="f_pre_review_done" sourceRef="{task}" targetRef="gw_pre" />
-    <bpmn:sequenceFlow id="f_need_supplement" name="需补正" sourceRef="gw_pre" targetRef="supplement">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">decision == "supplement"</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f_supplied" sourceRef="supplement" targetRef="merge_pre" />
-    <bpmn:sequenceFlow id="f_refuse" name="不予受理" sourceRef="gw_pre" targetRef="end_refused">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">decision == "refuse"</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f_not_accept" name="不受理" sourceRef="gw_pre" targetRef="end_not_accepted" />
-    <bpmn:sequenceFlow id="f_accept" name="受理" sourceRef="gw_pre" targetRef="end_approved">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">decision == "accept"</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="defs_{stem}_diagram">
-    <bpmndi:BPMNPlane id="defs_{stem}_plane" bpmnElement="{stem}">
-      <bpmndi:BPMNShape id="start_di" bpmnElement="start">
-        <dc:Bounds x="82" y="182" width="36" height="36" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="merge_pre_di" bpmnElement="merge_pre" isMarkerVisible="true">
-        <dc:Bounds x="165" y="175" width="50" height="50" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="{task}_di" bpmnElement="{task}">
-        <dc:Bounds x="260" y="160" width="100" height="80" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="gw_pre_di" bpmnElement="gw_pre" isMarkerVisible="true">
-        <dc:Bounds x="415" y="175" width="50" height="50" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="supplement_di" bpmnElement="supplement">
-        <dc:Bounds x="260" y="20" width="100" height="80" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="end_refused_di" bpmnElement="end_refused">
-        <dc:Bounds x="652" y="282" width="36" height="36" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="end_not_accepted_di" bpmnElement="end_not_accepted">
-        <dc:Bounds x="652" y="362" width="36" height="36" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="end_approved_di" bpmnElement="end_approved">
-        <dc:Bounds x="652" y="182" width="36" height="36" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNEdge id="f_start_di" bpmnElement="f_start">
-        <di:waypoint x="118" y="200" />
-        <di:waypoint x="165" y="200" />
-      </bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f_to_pre_review_di" bpmnElement="f_to_pre_review">
-        <di:waypoint x="215" y="200" />
-        <di:waypoint x="260" y="200" />
-      </bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f_pre_review_done_di" bpmnElement="f_pre_review_done">
-        <di:waypoint x="360" y="200" />
-        <di:waypoint x="415" y="200" />
-      </bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f_need_supplement_di" bpmnElement="f_need_supplement">
-        <di:waypoint x="440" y="175" />
-        <di:waypoint x="440" y="60" />
-        <di:waypoint x="360" y="60" />
-      </bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f_supplied_di" bpmnElement="f_supplied">
-        <di:waypoint x="260" y="60" />
-        <di:waypoint x="190" y="60" />
-        <di:waypoint x="190" y="175" />
-      </bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f_refuse_di" bpmnElement="f_refuse">
-        <di:waypoint x="440" y="225" />
-        <di:waypoint x="440" y="300" />
-        <di:waypoint x="652" y="300" />
-      </bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f_not_accept_di" bpmnElement="f_not_accept">
-        <di:waypoint x="440" y="225" />
-        <di:waypoint x="440" y="380" />
-        <di:waypoint x="652" y="380" />
-      </bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f_accept_di" bpmnElement="f_accept">
-        <di:waypoint x="465" y="200" />
-        <di:waypoint x="652" y="200" />
-      </bpmndi:BPMNEdge>
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>
-"""
