@@ -15,7 +15,7 @@ from RestrictedPython.PrintCollector import PrintCollector
 
 from ..i18n import _
 from .budget import _enter, _tick
-from .limits import MAX_ITEMS, ScriptError
+from .limits import MAX_ITEMS, MAX_RANGE_BITS, ScriptError
 from .operators import _SEQ, _add, _check_add, _inplacevar, _lshift, _mod, _mul, _pow, _too_big
 
 
@@ -104,6 +104,8 @@ def _getattr(ob, name):
 
 
 def _range(*args):
+    if any(isinstance(a, int) and a.bit_length() > MAX_RANGE_BITS for a in args):
+        raise ScriptError(_("range() 的参数不能超过 %(n)s 位二进制。", n=MAX_RANGE_BITS))
     r = builtins.range(*args)
     try:
         size = len(r)
