@@ -206,6 +206,31 @@ def _describe(session: Session, found, now: datetime) -> list[DeskRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class FaultRow:
+    case_id: int
+    case_no: str
+    title: str
+    item: str
+    department: str
+    fault: str            # the diagram's error, as the scheduler or the engine recorded it
+    since: datetime
+
+
+def workflow_faults(session: Session, user: User, limit: int = 100) -> list[FaultRow]:
+    """Cases in the supervisor's scope stopped by a workflow fault (`case_file.fault`), latest first: the
+    scheduler parks a case whose diagram fails when a timer fires, and nothing moves it on its own."""
+    scope = supervised_departments(session, user)
+    if scope == []:
+        return []
+    query = (select(Case.id, Case.case_no, Case.title, Item.name, Department.name, Case.fault, Case.updated_at)
+             .join(Item, Item.id == Case.item_id).outerjoin(Department, Department.id == Case.department_id)
+             .where(Case.fault.is_not(None)).order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit))
+    if scope is not None:
+        query = query.where(Case.department_id.in_(scope))
+    return [FaultRow(*row[:4], row[4] or "", row[5], row[6]) for row in session.execute(query)]
+
+
 def level_counts(session: Session, user: User, now: datetime | None = None) -> dict:
     """How many open cases and open staff steps in the supervisor's scope are yellow and red (the
     dashboard): {"case": {"yellow": n, "red": n}, "step": {...}}. The rows the live lists show: open cases

@@ -21,7 +21,7 @@ from . import (audit, calendar_store, case_clock, clock, messages, notices, orga
 from . import spiff_compat  # noqa: F401  (patches SpiffWorkflow on import)
 from .calendar import WorkCalendar
 from .db import insert_after_flush
-from .errors import WorkflowFault
+from .errors import WorkflowFault, stops_the_process
 from .i18n import _
 from .models import Case, CaseTimer, CaseWorkflow, Department, HumanTask, ProcessSpec
 from .models.case import task_copies
@@ -72,20 +72,27 @@ ENGINE_STEP_SECONDS = 5.0  # all scripts of one action together; each single scr
 
 
 def run_engine(case: Case, workflow) -> None:
-    """Engine steps and due timers; a diagram error aborts the whole action with a clear message."""
+    """Engine steps and due timers; a diagram error aborts the whole action with a clear message.
+
+    Whatever the diagram's run raises is the diagram's fault, a BaseException included (a sandbox hole or
+    SpiffWorkflow itself); only a stop of the process goes through (`errors.stops_the_process`)."""
     try:
         with script_deadline(ENGINE_STEP_SECONDS):
             workflow.refresh_timers()
             workflow.do_engine_steps()
-    except (SpiffWorkflowException, ScriptError) as exc:
+    except BaseException as exc:
+        if stops_the_process(exc):
+            raise
         raise WorkflowFault(_("办件 %(no)s 的流程运行出错：%(err)s。请联系业务分析员检查流程图。",
                               no=case.case_no, err=_describe(exc))) from exc
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: BaseException) -> str:
     task_spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
     where = f"[{task_spec.bpmn_id} {task_spec.bpmn_name or ''}] " if task_spec is not None else ""
-    return where + str(exc).splitlines()[0]
+    known = isinstance(exc, (SpiffWorkflowException, ScriptError))
+    text = (str(exc).splitlines() or [""])[0] if known else f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return where + text
 
 
 def advance(session: Session, case: Case, workflow, calendar: WorkCalendar, actor=None, fresh: bool = False) -> None:

@@ -22,6 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import clock, idempotency, timers, webhooks
 from .db import Database
+from .errors import stops_the_process
 from .messages import outbox
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,19 @@ def max_sleep_seconds() -> float:
         return max(1.0, float(os.environ.get("ONEWINDOW_SCHEDULER_MAX_SLEEP_SECONDS", MAX_SLEEP_SECONDS)))
     except ValueError:
         return float(MAX_SLEEP_SECONDS)
+
+
+def _guarded(what: str, run, *args):
+    """Run one pass; whatever it raises is logged and the scheduler lives on to the next pass. Per case
+    and per delivery the passes park or retry on their own; this guards the loop itself, BaseExceptions
+    included (jobs run in worker threads, where no signal arrives: `errors.stops_the_process`)."""
+    try:
+        return run(*args)
+    except BaseException as exc:
+        if stops_the_process(exc):
+            raise
+        log.error("%s failed", what, exc_info=exc)
+        return None
 
 
 class WakeScheduler:
@@ -95,40 +109,32 @@ class WakeScheduler:
             log.debug("outbox poke ignored", exc_info=True)
 
     def _deliver(self) -> None:
-        try:
-            report = outbox.deliver_due(self.db)
-            if report.sent or report.retried or report.failed:
-                log.info("outbox: %d sent, %d to retry, %d given up", report.sent, report.retried, report.failed)
-        except Exception:  # keep the scheduler alive; the next pass retries
-            log.exception("outbox pass failed")
-        try:
-            hooks = webhooks.deliver_due(self.db)
-            if hooks.sent or hooks.retried or hooks.failed:
-                log.info("webhooks: %d sent, %d to retry, %d given up", hooks.sent, hooks.retried, hooks.failed)
-        except Exception:  # a receiver's failure is recorded per attempt; this guards the scheduler itself
-            log.exception("webhook pass failed")
-        try:
-            idempotency.purge(self.db)
-        except Exception:
-            log.exception("purging idempotency keys failed")
+        report = _guarded("outbox pass", outbox.deliver_due, self.db)
+        if report and (report.sent or report.retried or report.failed):
+            log.info("outbox: %d sent, %d to retry, %d given up", report.sent, report.retried, report.failed)
+        hooks = _guarded("webhook pass", webhooks.deliver_due, self.db)
+        if hooks and (hooks.sent or hooks.retried or hooks.failed):
+            log.info("webhooks: %d sent, %d to retry, %d given up", hooks.sent, hooks.retried, hooks.failed)
+        _guarded("purging idempotency keys", idempotency.purge, self.db)
 
     def _run(self) -> None:
-        helpers = [threading.Thread(target=self._fire, name=f"onewindow-wake-{i}", daemon=True)
-                   for i in range(1, self.workers)]
-        for thread in helpers:
-            thread.start()
-        self._fire()
-        for thread in helpers:
-            thread.join()
-        self._plan(timers.next_due(self.db))
+        due = None
+        try:
+            helpers = [threading.Thread(target=self._fire, name=f"onewindow-wake-{i}", daemon=True)
+                       for i in range(1, self.workers)]
+            for thread in helpers:
+                thread.start()
+            self._fire()
+            for thread in helpers:
+                thread.join()
+            due = _guarded("reading the next wake-up", timers.next_due, self.db)
+        finally:
+            self._plan(due)  # always: a pass that is not rescheduled would stop every timer for good
 
     def _fire(self) -> None:
-        try:
-            woken = timers.fire_due(self.db)
-            if woken:
-                log.info("woke %d case(s)", woken)
-        except Exception:  # keep the scheduler alive; the next pass retries
-            log.exception("timer pass failed")
+        woken = _guarded("timer pass", timers.fire_due, self.db)
+        if woken:
+            log.info("woke %d case(s)", woken)
 
     def _plan(self, due: datetime | None) -> None:
         now = clock.now()

@@ -2,8 +2,10 @@
 
 Due cases are claimed in small batches, each batch handled in one transaction: `FOR UPDATE SKIP LOCKED`
 on PostgreSQL (several scheduler processes share the work and never take the same case), an exclusive
-write transaction on SQLite. A case whose diagram fails is parked alone, the rest of its batch fires. The firing is committed with the claim, so a timer fires exactly once, and
-timers that fell due while nothing ran are found by the first pass after a restart.
+write transaction on SQLite. A case that fails (its diagram, or anything else it raises, BaseExceptions
+included) is parked alone as a workflow fault and the rest of its batch fires; a database or disk failure
+postpones it instead. The firing is committed with the claim, so a timer fires exactly once, and timers
+that fell due while nothing ran are found by the first pass after a restart.
 """
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, calendar_store, clock, progress, supervision
 from .db import Database
-from .errors import WorkflowFault
+from .errors import Conflict, WorkflowFault, stops_the_process
+from .i18n import _
 from .models import Case, CaseTimer, CaseWorkflow
 
 log = logging.getLogger(__name__)
@@ -67,13 +71,42 @@ def _wake_batch(db: Database, at: datetime, size: int) -> int:
                     faulty[:] = [case.id]
                     _wake(session, case, calendar, at)
             return len(due)
-    except WorkflowFault as fault:
+    except BaseException as exc:
+        # Anything one case raises, BaseExceptions included, is that case's: the pass goes on.
+        if stops_the_process(exc) or not faulty:
+            raise
         if size > 1:
-            # One diagram failed at run time and the whole batch rolled back: go again one case per
-            # transaction, so the others fire and only the faulty case is parked.
+            # One case failed and the whole batch rolled back: go again one case per transaction, so the
+            # others fire and only the failing case is parked (or postponed).
             return sum(_wake_batch(db, at, 1) for _ in range(size))
-        # The diagram failed at run time: park the case for a person instead of retrying forever.
-        return _park(db, faulty[0], fault)
+        if isinstance(exc, INFRASTRUCTURE):
+            return _postpone(db, faulty[0], at, exc)
+        # The diagram (or its data) failed at run time: park the case for a person instead of retrying forever.
+        return _park(db, faulty[0], _fault_of(db, faulty[0], exc))
+
+
+# Failures of the database or the disk rather than of the case: retried later, never parked.
+INFRASTRUCTURE = (SQLAlchemyError, Conflict, OSError)
+
+
+def _fault_of(db: Database, case_id: int, exc: BaseException) -> str:
+    if isinstance(exc, WorkflowFault):
+        return exc.message
+    with db.read() as session:
+        case_no = session.scalar(select(Case.case_no).where(Case.id == case_id))
+    return _("办件 %(no)s 唤醒时出错：%(err)s。请联系业务分析员检查流程图。", no=case_no,
+             err=f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+
+
+def _postpone(db: Database, case_id: int, at: datetime, exc: BaseException) -> int:
+    log.error("waking case %s failed, retrying in %ss: %s", case_id, RETRY_SECONDS, exc, exc_info=exc)
+    with db.write() as session:
+        case = session.scalar(select(Case).where(Case.id == case_id, Case.next_wake_at <= at)
+                              .with_for_update(skip_locked=True))
+        if case is None:
+            return 0
+        case.next_wake_at = at + timedelta(seconds=RETRY_SECONDS)
+        return 1
 
 
 def _wake(session, case: Case, calendar, at: datetime) -> None:
@@ -93,15 +126,15 @@ def _wake(session, case: Case, calendar, at: datetime) -> None:
                  detail={"due": at.isoformat()})
 
 
-def _park(db: Database, case_id: int, fault: WorkflowFault) -> int:
+def _park(db: Database, case_id: int, message: str) -> int:
     with db.write() as session:
         case = session.scalar(select(Case).where(Case.id == case_id, Case.next_wake_at.is_not(None))
                               .with_for_update(skip_locked=True))
         if case is None:  # another scheduler got to it first
             return 0
-        case.fault, case.next_wake_at, case.updated_at = fault.message, None, clock.now()
-        audit.record(session, "workflow_fault", case=case, detail={"message": fault.message})
-        log.error("case %s parked: %s", case.case_no, fault.message)
+        case.fault, case.next_wake_at, case.updated_at = message, None, clock.now()
+        audit.record(session, "workflow_fault", case=case, detail={"message": message})
+        log.error("case %s parked: %s", case.case_no, message)
         return 1
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .db import Database
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, stops_the_process
 from .events import describe, event_type
 from .i18n import _
 from .messages.outbox import LEASE_SECONDS, Report, settle
@@ -165,7 +165,9 @@ def _post(delivery: Claimed) -> tuple[int | None, str | None]:
             return response.status, None
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
-    except Exception as exc:  # refused, timed out, bad TLS: recorded and retried
+    except BaseException as exc:  # refused, timed out, bad TLS, a failing client: recorded and retried
+        if stops_the_process(exc):
+            raise
         log.warning("webhook delivery %s failed: %s", delivery.id, exc)
         return None, f"{type(exc).__name__}: {exc}"[:1000]
 

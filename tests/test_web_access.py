@@ -157,7 +157,7 @@ def test_an_unexpected_error_is_a_chinese_page_without_a_traceback(app):
     assert "secret internals" not in page.html and "Traceback" not in page.html
 
 
-def test_a_workflow_fault_is_a_server_error_page_with_its_message(app):
+def test_a_workflow_fault_is_an_unprocessable_page_with_its_message_not_a_server_error(app):
     from engine.errors import WorkflowFault
 
     def faulty():
@@ -165,5 +165,5 @@ def test_a_workflow_fault_is_a_server_error_page_with_its_message(app):
 
     app.add_url_rule("/test-fault", "test_fault", faulty)
     page = Page(app.test_client().get("/test-fault"))
-    assert page.status == 500
+    assert page.status == 422 and page.find("error-page") is not None
     assert page.text("error-message") == "办件的流程运行出错，请联系业务分析员。"

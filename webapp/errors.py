@@ -13,12 +13,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from engine.errors import (Conflict, Forbidden, InvalidInput, InvalidState, NotFound, OneWindowError,
                            WorkflowFault)
 
+# A diagram fault is 422, not 500: the platform is fine, the item's published diagram cannot handle this
+# case; the action was rolled back whole and a retry would fail the same way.
 ENGINE_STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidState: 409, InvalidInput: 400,
-                 WorkflowFault: 500}
+                 WorkflowFault: 422}
 
 TITLES = {
     400: _l("请求无效"), 403: _l("无权访问"), 404: _l("页面不存在"), 405: _l("不支持该请求方式"),
-    409: _l("操作冲突"), 413: _l("提交的内容过大"), 429: _l("请求过于频繁"), 500: _l("系统错误"),
+    409: _l("操作冲突"), 422: _l("流程无法继续"), 413: _l("提交的内容过大"), 429: _l("请求过于频繁"), 500: _l("系统错误"),
 }
 MESSAGES = {
     400: _l("提交的请求无效，请返回上一页检查后重试。"),
@@ -26,6 +28,7 @@ MESSAGES = {
     404: _l("您要找的页面不存在，或已被删除。"),
     405: _l("该页面不支持这种请求方式。"),
     409: _l("该办件已被他人处理，请刷新后重试。"),
+    422: _l("该事项的流程运行出错，本次操作没有保存。请联系政务服务中心。"),
     413: _l("提交的内容超过了大小限制（32 MB），请压缩或分批提交。"),
     429: _l("操作过于频繁，请稍后再试。"),
     500: _l("系统出现错误，请稍后重试。如问题持续，请联系政务服务中心。"),

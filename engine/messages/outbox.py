@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from .. import audit, clock
 from ..db import Database
+from ..errors import stops_the_process
 from ..models import Message, MessageDelivery
 from .channels import Channels
 
@@ -69,7 +70,9 @@ def deliver_due(db: Database, channels: Channels | None = None, now: datetime | 
         for delivery in claimed:
             try:
                 channels.send(delivery.channel, delivery.address, delivery.title, delivery.body)
-            except Exception as exc:  # any failure of a foreign server: recorded and retried
+            except BaseException as exc:  # any failure of a foreign server or its client: recorded and retried
+                if stops_the_process(exc):
+                    raise
                 log.warning("delivery %s by %s failed: %s", delivery.id, delivery.channel, exc)
                 _record(db, delivery, f"{type(exc).__name__}: {exc}"[:1000], report)
             else:

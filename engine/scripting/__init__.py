@@ -5,7 +5,9 @@ replacing the builtins alone is not enough (a `().__class__.__base__.__subclasse
 `os`). So code is compiled with RestrictedPython (no imports, no `_`-names, guarded attribute, item and
 iteration access) by a policy that also rewrites the operators that can allocate without bound (`**`,
 `*`, `<<`, `+`, `%`) into size-checked helpers, and puts a deadline check into every loop body, every
-iteration and every function call, so an endless loop stops after the time budget.
+iteration and every function call, so an endless loop stops after the time budget. What a run builds is
+charged to an allowance (`budget`), and what a script leaves in the task data is bounded (`environment`);
+the whole budget is stated in docs/bundle-format.md.
 
 Known limit: a single C-level operation on a structure that is nominally huge but built cheaply from
 shared references (e.g. `str()` of a list holding the same big list a million times, built by

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Callable, Mapping
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from .budget import script_deadline
+from ..i18n import _
+from .budget import script_allowance, script_deadline
 from .guards import _BUILTINS, _GUARDS
 from .helpers import DEFAULT_HELPERS
-from .limits import ScriptError
+from .limits import MAX_TASK_DATA_BYTES, ScriptError
 from .transformer import _code
 
 
@@ -34,7 +36,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         my_globals.update(context)
         my_globals.update(_GUARDS)  # task data must never replace a guard
         my_globals["__builtins__"] = _BUILTINS
-        with script_deadline(self.time_budget):
+        with script_deadline(self.time_budget), script_allowance():
             return eval(code, my_globals)
 
     def execute(self, script, context, external_context=None):
@@ -45,11 +47,20 @@ class SandboxEnvironment(TaskDataEnvironment):
         my_globals.update(external_context or {})
         context.update(my_globals)
         try:
-            with script_deadline(self.time_budget):
+            with script_deadline(self.time_budget), script_allowance():
                 exec(code, context)
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)
+        _check_task_data(context)
         return True
+
+
+def _check_task_data(context) -> None:
+    """What a script leaves in the task data is saved with the case: at most MAX_TASK_DATA_BYTES as JSON."""
+    size = len(json.dumps(context, ensure_ascii=False, default=str).encode("utf-8"))
+    if size > MAX_TASK_DATA_BYTES:
+        raise ScriptError(_("脚本留下的任务数据过大（%(size)s 字节，上限 %(limit)s 字节），请只保留需要的结果。",
+                            size=f"{size:,}", limit=f"{MAX_TASK_DATA_BYTES:,}"))
 
 
 class SandboxScriptEngine(PythonScriptEngine):

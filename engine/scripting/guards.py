@@ -6,6 +6,7 @@ iteration through `_getiter` (a deadline check per item), and `range`, `sum` and
 from __future__ import annotations
 
 import builtins
+import sys
 
 from RestrictedPython import safe_builtins
 from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence,
@@ -14,7 +15,7 @@ from RestrictedPython.PrintCollector import PrintCollector
 
 from ..i18n import _
 from .budget import _enter, _tick
-from .limits import MAX_ITEMS, ScriptError
+from .limits import MAX_ITEMS, MAX_RANGE_BITS, ScriptError
 from .operators import _SEQ, _add, _check_add, _inplacevar, _lshift, _mod, _mul, _pow, _too_big
 
 
@@ -65,7 +66,31 @@ _STR_METHODS = {"ljust": _str_width("ljust"), "rjust": _str_width("rjust"), "cen
                 "join": _str_join}
 
 
+def _is_script_exception(ob) -> bool:
+    if isinstance(ob, tuple):
+        return all(map(_is_script_exception, ob))
+    return isinstance(ob, type) and issubclass(ob, Exception)
+
+
+def _raisable(ob):
+    """What `raise` may throw: an Exception subclass or instance (or None for `from None`)."""
+    if ob is None or isinstance(ob, Exception) or (isinstance(ob, type) and issubclass(ob, Exception)):
+        return ob
+    raise ScriptError(_("脚本只能抛出 Exception 的子类（如 ValueError），不能抛出 %(what)s", what=repr(ob)[:80]))
+
+
+def _catchable(ob):
+    """What `except` may name: Exception subclasses (or a tuple of them)."""
+    if _is_script_exception(ob):
+        return ob
+    if not isinstance(sys.exception(), Exception):
+        return ()  # a stop of the process is passing through: never catch it, and never replace it
+    raise ScriptError(_("脚本只能捕获 Exception 的子类，不能捕获 %(what)s", what=repr(ob)[:80]))
+
+
 def _getattr(ob, name):
+    if name == "mro":  # Exception.mro() would hand out BaseException, which the builtins leave out
+        raise ScriptError(_("不允许访问属性“%(name)s”", name=name))
     try:
         value = safer_getattr_raise(ob, name)  # refuses `_` names, str.format and inspect attributes
     except NotImplementedError as err:
@@ -79,6 +104,8 @@ def _getattr(ob, name):
 
 
 def _range(*args):
+    if any(isinstance(a, int) and a.bit_length() > MAX_RANGE_BITS for a in args):
+        raise ScriptError(_("range() 的参数不能超过 %(n)s 位二进制。", n=MAX_RANGE_BITS))
     r = builtins.range(*args)
     try:
         size = len(r)
@@ -99,7 +126,8 @@ def _sum(iterable, start=0):
 
 
 _BUILTINS = {k: v for k, v in safe_builtins.items()
-             if k not in ("__build_class__", "setattr", "delattr", "pow")}
+             if k not in ("__build_class__", "setattr", "delattr", "pow")
+             and not (isinstance(v, type) and issubclass(v, BaseException) and not issubclass(v, Exception))}
 _BUILTINS.update({name: getattr(builtins, name) for name in (
     "min", "max", "sorted", "any", "all", "list", "dict", "set", "frozenset", "tuple", "enumerate", "zip",
     "map", "filter", "reversed", "isinstance")})
@@ -111,5 +139,6 @@ _GUARDS = {
     "_write_": full_write_guard, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence, "_apply_": lambda f, *a, **kw: f(*a, **kw),
     "_print_": PrintCollector, "_inplacevar_": _inplacevar, "_tick_": _tick, "_enter_": _enter,
+    "_raisable_": _raisable, "_catchable_": _catchable, "_script_exception_": Exception,
     "_pow_": _pow, "_mul_": _mul, "_lshift_": _lshift, "_add_": _add, "_mod_": _mod,
 }

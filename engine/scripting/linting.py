@@ -11,7 +11,7 @@ from typing import Iterable
 from ..i18n import _
 from .helpers import DEFAULT_HELPERS, HELPER_NAMES
 from .limits import FILENAME
-from .transformer import FORBIDDEN_CALLS, _compile, _prepare
+from .transformer import FORBIDDEN_CALLS, PROCESS_EXCEPTIONS, _compile, _prepare
 
 
 def _bound_names(tree) -> set[str]:
@@ -47,7 +47,7 @@ def lint(source: str, mode: str, extra_names: Iterable[str] = ()) -> list[str]:
         tree = ast.parse(_prepare(source, mode), FILENAME, mode)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return problems
-    known = HELPER_NAMES | FORBIDDEN_CALLS | set(extra_names) | _bound_names(tree)
+    known = HELPER_NAMES | FORBIDDEN_CALLS | PROCESS_EXCEPTIONS | set(extra_names) | _bound_names(tree)
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in known
                 and not node.func.id.startswith("_")):  # `_` names are refused above already

@@ -1,7 +1,8 @@
 """Size-checked versions of the operators that can allocate without bound.
 
 The policy in `transformer` rewrites `**`, `*`, `<<`, `+`, `%` and augmented assignments into these, so
-`'x' * 10**9` or `2 ** 10**9` are refused before Python starts building the result.
+`'x' * 10**9` or `2 ** 10**9` are refused before Python starts building the result; what they build is
+charged to the run's allowance (`budget`).
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import operator
 import re
 
 from ..i18n import _
-from .limits import MAX_FORMAT_WIDTH, MAX_INT_BITS, MAX_ITEMS, ScriptError
+from .budget import _charge, weigh
+from .limits import MAX_FORMAT_WIDTH, MAX_INT_BITS, MAX_ITEMS, MAX_POW_MOD_BITS, ScriptError
 
 _SEQ = (str, bytes, list, tuple)
 
@@ -19,31 +21,19 @@ def _too_big():
     return ScriptError(_("运算结果过大（超过 %(n)s 个元素或数字位数过多），已被拒绝。", n=f"{MAX_ITEMS:,}"))
 
 
-def _weight(ob, memo, depth=0):
-    """Elements of `ob` counted through nested containers: `[[0] * 10**6] * 10**6` weighs 10**12."""
-    if isinstance(ob, (str, bytes)):
-        return len(ob)
-    if not isinstance(ob, (list, tuple, dict, set, frozenset)):
-        return 1
-    if id(ob) in memo:
-        return memo[id(ob)]
-    memo[id(ob)] = MAX_ITEMS + 1  # cycles and very deep nesting count as too big
-    if depth > 20:
-        return MAX_ITEMS + 1
-    total = len(ob)
-    for item in (ob.values() if isinstance(ob, dict) else ob):
-        total += _weight(item, memo, depth + 1)
-        if total > MAX_ITEMS:
-            break
-    memo[id(ob)] = total
-    return total
+def shallow(ob) -> int:
+    """The elements a fresh result holds itself: its items were charged when they were built, and a number
+    of up to 64 bits is charged only where it is stored."""
+    if isinstance(ob, int):
+        return ob.bit_length() // 64
+    return len(ob) if isinstance(ob, (str, bytes, list, tuple, dict, set, frozenset)) else 0
 
 
 def _check_mul(a, b):
     if isinstance(a, int) and isinstance(b, _SEQ):
         a, b = b, a
     if isinstance(a, _SEQ) and isinstance(b, int) and b > 1:
-        if len(a) * b > MAX_ITEMS or (isinstance(a, (list, tuple)) and _weight(a, {}) * b > MAX_ITEMS):
+        if len(a) * b > MAX_ITEMS or (isinstance(a, (list, tuple)) and weigh(a, MAX_ITEMS) * b > MAX_ITEMS):
             raise _too_big()
     elif isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
         raise _too_big()
@@ -52,6 +42,11 @@ def _check_mul(a, b):
 def _check_add(a, b):
     if isinstance(a, _SEQ) and isinstance(b, _SEQ) and len(a) + len(b) > MAX_ITEMS:
         raise _too_big()
+
+
+def _check_pow_mod(base, exp, mod):
+    if any(isinstance(n, int) and n.bit_length() > MAX_POW_MOD_BITS for n in (base, exp, mod)):
+        raise ScriptError(_("pow(x, y, m) 的操作数不能超过 %(n)s 位二进制。", n=f"{MAX_POW_MOD_BITS:,}"))
 
 
 def _check_pow(base, exp):
@@ -80,7 +75,9 @@ def _check_mod(a, b):
 def _guarded(check, op):
     def run(a, b):
         check(a, b)
-        return op(a, b)
+        result = op(a, b)
+        _charge(result, shallow(result))
+        return result
     return run
 
 
@@ -90,9 +87,12 @@ _lshift, _mod = _guarded(_check_lshift, operator.lshift), _guarded(_check_mod, o
 
 def _pow(base, exp, mod=None):
     if mod is not None:
-        return builtins.pow(base, exp, mod)  # modular power stays small
+        _check_pow_mod(base, exp, mod)  # the result stays small, but the work grows with the operands
+        return builtins.pow(base, exp, mod)
     _check_pow(base, exp)
-    return base ** exp
+    result = base ** exp
+    _charge(result, shallow(result))
+    return result
 
 
 _INPLACE = {"+=": (_check_add, operator.iadd), "-=": (None, operator.isub), "*=": (_check_mul, operator.imul),
@@ -107,4 +107,8 @@ def _inplacevar(op, target, value):
     check, run = _INPLACE[op]
     if check is not None:
         check(target, value)
-    return run(target, value)
+    before = len(target) if isinstance(target, (list, dict, set)) else None
+    result = run(target, value)
+    # A list grown in place is charged what it gained, anything else its fresh result.
+    _charge(result, shallow(result) - before if result is target and before is not None else shallow(result))
+    return result

@@ -22,6 +22,10 @@ FORBIDDEN_CALLS = frozenset({"exec", "eval", "compile", "open", "getattr", "seta
                              "locals", "vars", "dir", "type", "object", "input", "breakpoint", "help", "exit",
                              "quit", "memoryview", "bytearray", "super", "classmethod", "staticmethod",
                              "property"})
+# Exceptions that are not `Exception`s stop interpreters, threads and generators: a script may neither raise
+# nor catch them (they are absent from its builtins; these names are refused at check time as well).
+PROCESS_EXCEPTIONS = frozenset({"BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit",
+                                "BaseExceptionGroup"})
 _BINOP_GUARDS = {ast.Pow: "_pow_", ast.Mult: "_mul_", ast.LShift: "_lshift_", ast.Add: "_add_",
                  ast.Mod: "_mod_"}
 _TRANSLATIONS = [
@@ -72,6 +76,35 @@ class SandboxPolicy(RestrictingNodeTransformer):
         if isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
             self.refuse(node, _("不允许调用 %(name)s()", name=node.func.id))
         return super().visit_Call(node)
+
+    def visit_Raise(self, node):
+        for part in (node.exc, node.cause):
+            name = _exception_name(part)
+            if name in PROCESS_EXCEPTIONS:
+                self.refuse(node, _("不允许抛出 %(name)s：脚本只能抛出 Exception 的子类（如 ValueError）", name=name))
+        node = self.node_contents_visit(node)
+        # `raise X from Y` becomes `raise _raisable_(X) from _raisable_(Y)`: a class reached at run time
+        # (not by its name) is checked there.
+        node.exc = _call("_raisable_", node, node.exc) if node.exc is not None else None
+        node.cause = _call("_raisable_", node, node.cause) if node.cause is not None else None
+        return node
+
+    def visit_ExceptHandler(self, node):
+        for name in _exception_names(node.type):
+            if name in PROCESS_EXCEPTIONS:
+                self.refuse(node, _("不允许捕获 %(name)s：脚本只能捕获 Exception 的子类", name=name))
+        node = super().visit_ExceptHandler(node)
+        # A bare `except:` catches Exception only; a caught type is checked at run time by `_catchable_`.
+        node.type = (ast.Name("_script_exception_", ast.Load()) if node.type is None
+                     else _call("_catchable_", node, node.type))
+        copy_locations(node.type, node)
+        return node
+
+    def visit_Try(self, node):
+        for statement in _escapes_from(node.finalbody):
+            # `return` (or break / continue) in `finally` swallows whatever was raised, a stop included.
+            self.refuse(statement, _("finally 中不允许使用 return、break 或 continue（会吞掉异常）"))
+        return super().visit_Try(node)
 
     def visit_Attribute(self, node):
         if node.attr in ("format", "format_map"):  # '{0.__class__}'.format(x) reads attributes unchecked
@@ -129,6 +162,36 @@ class SandboxPolicy(RestrictingNodeTransformer):
                     int(n) > MAX_FORMAT_WIDTH for n in re.findall(r"\d+", str(part.value))):
                 self.refuse(node, _("f-string 的宽度或精度过大"))
         return super().visit_FormattedValue(node)
+
+
+def _exception_name(node) -> str | None:
+    """The name in `raise KeyboardInterrupt` or `raise KeyboardInterrupt("...")`."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _exception_names(node) -> list[str]:
+    parts = node.elts if isinstance(node, ast.Tuple) else [node]
+    return [n for n in map(_exception_name, parts) if n]
+
+
+def _escapes_from(body):
+    """`return`, and `break` / `continue` not inside a loop of their own, in these statements."""
+    for statement in body:
+        if isinstance(statement, ast.Return):
+            yield statement
+        elif isinstance(statement, (ast.Break, ast.Continue)):
+            yield statement
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        elif isinstance(statement, (ast.For, ast.While, ast.AsyncFor)):
+            yield from (s for s in _escapes_from(statement.body + statement.orelse) if isinstance(s, ast.Return))
+        else:
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                yield from _escapes_from(getattr(statement, field, []) or [])
+            for case in getattr(statement, "cases", []) or []:
+                yield from _escapes_from(case.body)
 
 
 def _prepare(source: str, mode: str) -> str:

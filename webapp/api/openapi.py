@@ -20,7 +20,7 @@ SCOPE_DESCRIPTIONS = {
 }
 STATUS_TEXT = {200: "成功", 201: "已创建", 204: "已删除", 304: "未修改（ETag 相同）", 400: "请求无效", 401: "未认证",
                403: "无权访问", 404: "不存在或不在您的范围内", 409: "冲突", 412: "ETag 不符", 415: "媒体类型不支持",
-               422: "Idempotency-Key 被用于不同的请求", 429: "请求过于频繁"}
+               422: "Idempotency-Key 被用于不同的请求，或流程运行出错（workflow_fault，操作未保存）", 429: "请求过于频繁"}
 MAX_ID = 2147483647  # ids in URLs are routed as <int(max=MAX_ID):...>: larger ones are 404, not a database error
 _CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 

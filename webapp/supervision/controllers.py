@@ -21,6 +21,7 @@ def dashboard():
     user = signed_in()
     return render_template("supervision/dashboard.html", counts=desk.level_counts(db.session, user),
                            waiting=desk.waiting_counts(db.session, user),
+                           faults=desk.workflow_faults(db.session, user),
                            overdue_complaints=complaints.overdue_count(db.session, user))
 
 
