@@ -1,12 +1,12 @@
-"""Exports of the statistics tables: CSV (UTF-8 with a BOM, so Excel opens the Chinese right), Excel
-(openpyxl) and the monthly performance report as PDF (the documents' layout and embedded font,
+"""Exports of the statistics tables: CSV and Excel (written by engine.spreadsheets, which neutralises
+formulas) and the monthly performance report as PDF (the documents' layout and embedded font,
 engine.notices.pdf). Every export writes the same cells the page shows (`cells`)."""
 from __future__ import annotations
 
-import csv
 import io
 from xml.sax.saxutils import escape
 
+from . import spreadsheets
 from .i18n import _
 from .statistics import DIMENSIONS, METRICS, StatsRow, StatsTable
 
@@ -30,31 +30,21 @@ def rows_of(table: StatsTable) -> list[list]:
 
 
 def to_csv(table: StatsTable) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows_of(table):
-        writer.writerow(["" if value is None else value for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes(rows_of(table))
 
 
 def to_xlsx(table: StatsTable, title: str) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
+    book = spreadsheets.workbook(rows_of(table), title)
     sheet = book.active
-    sheet.title = title[:31]
-    for row in rows_of(table):
-        sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 28
     sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(book)
 
 
 def monthly_pdf(month: str, scope: str, tables: list[tuple[str, StatsTable]]) -> bytes:

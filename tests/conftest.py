@@ -230,3 +230,15 @@ def page(chromium):
     tab.set_default_timeout(15000)
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="module")
+def module_database_url(template_url, tmp_path_factory):
+    """A copy of the template database that one module's tests share (one live server per module)."""
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("module-db") / "onewindow.sqlite3"
+        shutil.copyfile(template_url, path)
+        yield f"sqlite:///{path}"
+        return
+    with pg_database("ow_m", template_url) as url:
+        yield url

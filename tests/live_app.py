@@ -1,18 +1,24 @@
 """The real app as a separate process (`onewindow serve`) on a test's database, and a small HTTP client for it.
 
-Used by the tests that need a process they can kill (tests/test_crash_burst.py). Requests go over real
-sockets; nothing of the app runs in the test process.
+Used by the tests that need a process they can kill (tests/test_crash_burst.py) and by those about what goes
+over the wire, which the Flask test client does not encode (downloads' names, headers, cookies). Requests go
+over real sockets; nothing of the app runs in the test process.
 """
 from __future__ import annotations
 
+import http.client
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,3 +90,39 @@ def request(method: str, url: str, body: dict | None = None, headers: dict | Non
         return status, json.loads(raw) if raw else None
     except ValueError:
         return status, None
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+    url: str  # where redirects ended
+
+
+class Visitor:
+    """One browser's cookies against a live app: signs in through the login form, with its CSRF token."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path: str, timeout: float = 30) -> Answer:
+        return self._open(urllib.request.Request(self.base + path), timeout)
+
+    def sign_in(self, username: str, password: str = "demo-2026") -> Answer:
+        form = self.get("/auth/login").body.decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        fields = urllib.parse.urlencode({"csrf_token": token, "username": username, "password": password})
+        answer = self._open(urllib.request.Request(self.base + "/auth/login", data=fields.encode()), 30)
+        if answer.status != 200 or answer.url.endswith("/auth/login"):
+            raise AssertionError(f"{username} could not sign in: {answer.status}")
+        return answer
+
+    def _open(self, call: urllib.request.Request, timeout: float) -> Answer:
+        try:
+            with self.opener.open(call, timeout=timeout) as response:
+                return Answer(response.status, response.headers, response.read(), response.url)
+        except urllib.error.HTTPError as exc:
+            return Answer(exc.code, exc.headers, exc.read(), exc.url)

@@ -123,6 +123,7 @@ def _bulk_cases(database, count: int) -> int:
 def serve(host: str, port: int, no_scheduler: bool) -> None:
     from engine.scheduler import WakeScheduler
     from webapp import create_app
+    from webapp.security import RequestHandler
 
     app = create_app()
     scheduler = None
@@ -131,7 +132,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
         scheduler.start()
     click.echo(f"一窗通已启动：http://{host}:{port}/  （Ctrl+C 退出）")
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        app.run(host=host, port=port, threaded=True, use_reloader=False, request_handler=RequestHandler)
     finally:
         if scheduler is not None:
             scheduler.shutdown()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from designer_export.archive import export_item, import_item
@@ -11,6 +11,7 @@ from designer_export.templates import element_templates
 from engine.errors import InvalidInput, InvalidState
 from engine.permissions import DEFINITION_ROLES, may_define_items
 
+from .. import downloads
 from ..access import permission_required, signed_in
 from ..extensions import engine_db
 from .items import _item
@@ -23,16 +24,14 @@ def _analyst_or_admin(user) -> bool:
 
 @permission_required(may_define_items)
 def archive(code: str):
-    _item(code)
-    return Response(export_item(engine_db(), code), mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{code}.zip"'})
+    item = _item(code)
+    return downloads.send_bytes(export_item(engine_db(), code), f"{item.name}-{code}.zip", "application/zip")
 
 
 @permission_required(may_define_items)
 def templates():
     text = json.dumps(element_templates(engine_db()), ensure_ascii=False, indent=2)
-    return Response(text, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="onewindow-element-templates.json"'})
+    return downloads.send_bytes(text, "onewindow-element-templates.json", "application/json")
 
 
 @permission_required(_analyst_or_admin)

@@ -1,7 +1,7 @@
 """The process modeler: bpmn-js editing the draft's diagram, saving with the checker's answer, .bpmn files."""
 from __future__ import annotations
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from engine.models import Group
 from engine.permissions import may_define_items
 from engine.xmlsafe import XmlRejected, parse_xml
 
+from .. import downloads
 from ..access import permission_required, signed_in
 from ..extensions import db, engine_db
 from .drafts import _draft, problem_json
@@ -41,8 +42,7 @@ def _draft_item(code):
 @permission_required(may_define_items)
 def export_diagram(code: str):
     draft = _draft(code)
-    return Response(draft.bpmn_xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'attachment; filename="{draft.stem}.bpmn"'})
+    return downloads.send_bytes(draft.bpmn_xml, f"{draft.stem}.bpmn", "application/xml")
 
 
 @permission_required(may_define_items)

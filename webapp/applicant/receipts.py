@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 
-from flask import Response, render_template, session
+from flask import render_template, session
 from flask_babel import gettext as _
 
 from engine.notices import receipt as receipt_pdf
 
+from .. import downloads
 from ..access import area_required
 from .controllers import visible_case
 
@@ -46,6 +47,4 @@ def pdf(case_id: int):
         query_code = printable.get("query_code")
     content = receipt_pdf.content(case, case.item_version.guide, query_code)
     filename = _("申请回执-%(no)s.pdf", no=case.case_no)
-    response = Response(receipt_pdf.render(content), mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
+    return downloads.send_bytes(receipt_pdf.render(content), filename, "application/pdf")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, render_template, send_file, url_for
+from flask import abort, current_app, render_template, url_for
 from flask_login import login_required
 
 from engine import notices
@@ -11,6 +11,7 @@ from engine.models import Case, Document
 from engine.notices import files, qr
 from engine.permissions import may_view_case
 
+from .. import downloads
 from ..access import signed_in
 from ..extensions import db, engine_db
 
@@ -30,7 +31,7 @@ def pdf(document_id: int):
     document = _visible(document_id)
     path = files.pdf_file(engine_db(), document.id, Path(current_app.config["ONEWINDOW_DOCUMENTS_DIR"]),
                           verify_url(document))
-    return send_file(path, mimetype="application/pdf", download_name=f"{document.number}.pdf", max_age=0)
+    return downloads.send_path(path, f"{document.number}.pdf", "application/pdf", inline=True)
 
 
 def case_documents(case: Case) -> list[Document]:

@@ -1,9 +1,7 @@
 """Uploading, reading and deleting applicants' files. The rules are engine.materials' and engine.permissions'."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import file_types, materials
@@ -11,6 +9,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import Case
 from engine.permissions import may_read_material
 
+from .. import downloads
 from ..access import area_required, signed_in
 from ..errors import render_error
 from ..extensions import db, engine_db
@@ -108,22 +107,12 @@ def _send(stored):
     path = materials.path_of(stored, uploads_dir())
     if not path.is_file():
         abort(404)
-    inline = stored.mime in file_types.INLINE
-    response = send_file(path, mimetype=stored.mime, conditional=True, max_age=0, etag=stored.sha256)
-    response.headers["Content-Disposition"] = _disposition("inline" if inline else "attachment", stored.name)
+    response = downloads.send_path(path, stored.name, stored.mime, inline=stored.mime in file_types.INLINE,
+                                   etag=stored.sha256)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Content-Security-Policy"] = FILE_CSP
-    response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _disposition(kind: str, name: str) -> str:
-    """RFC 6266 with an RFC 5987 `filename*` (UTF-8), and a plain ASCII fallback for old clients."""
-    fallback = "".join(ch for ch in name if 32 <= ord(ch) < 127 and ch not in '"\\;') or "file"
-    if fallback.startswith("."):
-        fallback = "file" + fallback
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def case_files(case: Case) -> list[dict]:

@@ -2,11 +2,12 @@
 the result publication."""
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, render_template, request, send_file
+from flask import abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from engine import content, guide_files, results
 
+from .. import downloads
 from ..extensions import db
 from ..params import page_arg
 from . import labels, queries
@@ -84,7 +85,7 @@ def guide_file(code: str, key: str, which: str):
     path = files.get(f"{key}/{which}")
     if path is None:
         abort(404)
-    return send_file(path, as_attachment=True, download_name=path.name)
+    return downloads.send_path(path, path.name, public=True)
 
 
 def result_publication():

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from flask import Response, abort, jsonify, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from engine import calendar_store, reports
 from engine import statistics as stats
 from engine.models import Department
 
+from .. import downloads
 from ..access import area_required, signed_in
 from ..extensions import db
 from ..params import page_arg
@@ -106,13 +107,12 @@ def _period_text(narrow) -> str:
 def export(fmt: str):
     user, narrow, _problems, month, _d, _i = _question()
     table = _table(user, narrow)
-    name = f"statistics_{narrow.dimension}_{_period_text(narrow)}.{fmt}"
+    dimension = str(stats.DIMENSIONS[narrow.dimension])
+    name = _("办件统计-按%(dimension)s-%(period)s.%(fmt)s", dimension=dimension, period=_period_text(narrow), fmt=fmt)
     if fmt == "csv":
-        return Response(reports.to_csv(table), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={name}"})
-    body = reports.to_xlsx(table, str(stats.DIMENSIONS[narrow.dimension]))
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+        return downloads.send_bytes(reports.to_csv(table), name, "text/csv")
+    return downloads.send_bytes(reports.to_xlsx(table, dimension), name,
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @area_required("supervision")
@@ -126,8 +126,7 @@ def report():
               (_("按窗口"), _table(user, replace(narrow, dimension="window"))),
               (_("按受理人员"), _table(user, replace(narrow, dimension="clerk")))]
     body = reports.monthly_pdf(month, _scope_name(user), tables)
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=performance_{month}.pdf"})
+    return downloads.send_bytes(body, _("效能监察月度报告-%(month)s.pdf", month=month), "application/pdf")
 
 
 def _scope_name(user) -> str:
