@@ -86,7 +86,7 @@ def create_client(db: Database, name: str, departments: list[str], scopes: list[
         token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
         now = clock.now()
         user = User(username=f"api:{prefix}", password_hash="!api-client-no-password",
-                    display_name=f"{name}（接口）"[:100], kind="api", is_active=True, created_at=now, failed_logins=0)
+                    display_name=f"{name}（接口）"[:100], kind="api", is_active=True, created_at=now)
         user.roles = [UserRole(role=r) for r in _roles_for(scopes)]
         session.add(user)
         session.flush()

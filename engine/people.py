@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import accounts, audit, organisation as runtime_organisation
+from . import accounts, audit, login_sessions, organisation as runtime_organisation, passwords
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .i18n import _
@@ -97,14 +97,16 @@ def _check_grants(session: Session, actor: User, department_id: int | None, role
 
 def create_staff(db: Database, actor: User, *, username: str, display_name: str, password: str,
                  department_code: str | None, roles: list[str], groups: list[str]) -> User:
-    """A new staff account (audit `staff_created`)."""
+    """A new staff account (audit `staff_created`). The password is a first one: the new colleague must
+    replace it with their own at first sign-in, so the administrator does not go on knowing it."""
     errors: dict[str, list[str]] = {}
     if not _USERNAME.match(username or ""):
         errors["username"] = [_("用户名为 3–64 位字母、数字、下划线、点或连字符")]
     if not (display_name or "").strip():
         errors["display_name"] = [_("请填写姓名")]
-    if len(password or "") < 10:
-        errors["password"] = [_("初始密码至少 10 位")]
+    problem = passwords.password_problem(password or "", username or "", personal=((display_name or "").strip(),))
+    if problem:
+        errors["password"] = [problem]
     with db.write() as session:
         dept = session.scalar(select(Department).where(Department.code == department_code)) if department_code else None
         if department_code and dept is None:
@@ -117,7 +119,8 @@ def create_staff(db: Database, actor: User, *, username: str, display_name: str,
         if errors:
             raise InvalidInput(_("人员未保存，请修改标出的内容"), errors)
         user = accounts.create_user(session, username, password, display_name.strip(), roles=tuple(roles),
-                                    groups=tuple(groups), department=department_code)
+                                    groups=tuple(groups), department=department_code,
+                                    password_change_required=True)
         audit.record(session, "staff_created", actor=actor, department_code=department_code,
                      detail={"user": username, "roles": sorted(roles), "groups": sorted(groups)})
         return user
@@ -125,8 +128,8 @@ def create_staff(db: Database, actor: User, *, username: str, display_name: str,
 
 def update_staff(db: Database, actor: User, user_id: int, *, roles: list[str], groups: list[str],
                  active: bool) -> None:
-    """Replace a staff member's roles and group memberships, and (de)activate them (audit `staff_updated`).
-    Another department's staff is NotFound for a department administrator."""
+    """Replace a staff member's roles and group memberships, and (de)activate them (audit `staff_updated`;
+    deactivating ends all their sessions). Another department's staff is NotFound for a department administrator."""
     with db.write() as session:
         user = session.get(User, user_id)
         if user is None or user.kind != "staff" or not may_manage_people(actor, user.department_id):
@@ -147,6 +150,8 @@ def update_staff(db: Database, actor: User, user_id: int, *, roles: list[str], g
         for code in groups:
             session.add(GroupMember(group_id=grantable[code].id, user_id=user.id))
         user.is_active = bool(active)
+        if not user.is_active:  # a deactivated account's open browsers are signed out now, not on their next sign-in
+            login_sessions.end_all(session, user.id)
         dept = session.get(Department, user.department_id) if user.department_id else None
         audit.record(session, "staff_updated", actor=actor, department_code=dept.code if dept else None,
                      detail={"user": user.username, "roles": new_roles, "groups": sorted(groups),

@@ -1,5 +1,5 @@
 """Applicants register themselves (individuals with a resident ID, companies with a credit code) and keep
-their contact details and password. Agents (代办员) and staff are created by administrators, never here.
+their contact details (their password: engine.passwords). Agents (代办员) and staff are created by administrators, never here.
 
 Every rule is checked before anything is written, and every message names its field: `InvalidInput.errors`
 maps field names to Chinese messages. One account per resident ID or credit code (a partial unique index
@@ -14,11 +14,12 @@ from datetime import date
 from sqlalchemy import select
 
 from . import audit, clock, identifiers
-from .accounts import create_user, find_user, hash_password, verify_password
+from .accounts import create_user, find_user
 from .db import Database
 from .errors import Conflict, InvalidInput, NotFound
 from .i18n import _
 from .models import User
+from .passwords import MISMATCH, password_problem
 from .permissions import APPLICANT
 
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
@@ -26,8 +27,6 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 PERSON_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·. ]{2,50}$")
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
-MISMATCH = _("两次输入的密码不一致。")
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,8 @@ def register_individual(db: Database, form: Individual) -> User:
     """A natural person's account (自然人): real name, resident ID (GB 11643), mobile phone."""
     id_number = form.id_number.strip().upper()
     errors: dict[str, list[str]] = {}
-    _check_account(form.username, form.password, errors, id_number, form.password_confirm)
+    _check_account(form.username, form.password, errors, id_number, form.password_confirm,
+                   (form.real_name.strip(), form.phone.strip()))
     if not PERSON_NAME.match(form.real_name.strip()):
         errors["real_name"] = [_("请填写 2–50 个字的真实姓名。")]
     id_problem = resident_id_problem(id_number)
@@ -76,7 +76,8 @@ def register_company(db: Database, form: Company) -> User:
     contact person and phone."""
     code = form.credit_code.strip().upper()
     errors: dict[str, list[str]] = {}
-    _check_account(form.username, form.password, errors, code, form.password_confirm)
+    _check_account(form.username, form.password, errors, code, form.password_confirm,
+                   (form.name.strip(), form.legal_representative.strip(), form.contact_name.strip(), form.phone.strip()))
     if not 2 <= len(form.name.strip()) <= 200:
         errors["name"] = [_("请填写单位全称（2–200 个字）。")]
     if not identifiers.is_credit_code(code):
@@ -107,22 +108,11 @@ def resident_id_problem(id_number: str) -> str | None:
     return None
 
 
-def password_problem(password: str, username: str = "", id_number: str = "") -> str | None:
-    """The password rules: 8–128 characters, letters and digits, not the user name or ID number."""
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        return _("密码长度应为 %(a)d–%(b)d 位。", a=PASSWORD_MIN, b=PASSWORD_MAX)
-    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        return _("密码须同时包含字母和数字。")
-    lowered = password.lower()
-    if (username and username.lower() in lowered) or (id_number and id_number.lower() in lowered):
-        return _("密码不能包含用户名或证件号码。")
-    return None
-
-
-def _check_account(username: str, password: str, errors: dict, id_number: str, confirm: str | None) -> None:
+def _check_account(username: str, password: str, errors: dict, id_number: str, confirm: str | None,
+                   personal: tuple[str, ...]) -> None:
     if not USERNAME.match(username.strip()):
         errors["username"] = [_("用户名为 4–32 位字母、数字或下划线，以字母开头。")]
-    problem = password_problem(password, username.strip(), id_number)
+    problem = password_problem(password, username.strip(), id_number, personal)
     if problem:
         errors["password"] = [problem]
     if confirm is not None and confirm != password:
@@ -196,20 +186,3 @@ def update_profile(db: Database, user: User, phone: str, email: str, address: st
         if changed:
             audit.record(session, "profile_updated", actor=row, detail={"fields": changed})
     return row
-
-
-def change_password(db: Database, user: User, current: str, new: str, confirm: str | None = None) -> None:
-    """Change one's password after confirming the current one (and, when given, the new one typed twice)."""
-    with db.read() as session:
-        row = session.get(User, user.id)
-    if row is None or not verify_password(row, current):
-        raise InvalidInput(_("当前密码不正确。"), {"current_password": [_("当前密码不正确。")]})
-    problem = password_problem(new, row.username, row.id_number or "")
-    if problem:
-        raise InvalidInput(problem, {"new_password": [problem]})
-    if confirm is not None and confirm != new:
-        raise InvalidInput(MISMATCH, {"new_password_confirm": [MISMATCH]})
-    with db.write() as session:
-        row = session.get(User, user.id, with_for_update=True)
-        row.password_hash = hash_password(new)
-        audit.record(session, "password_changed", actor=row, detail={"username": row.username})

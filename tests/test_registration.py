@@ -1,13 +1,12 @@
 """Self-registration rules (GB 11643 resident IDs, GB 32100 credit codes, one account per ID), contact details,
-password changes and the login throttle: engine only."""
+password changes and checking a password at sign-in: engine only (the web's throttling and sessions:
+test_web_sign_in_limits.py, test_web_sessions.py)."""
 from __future__ import annotations
-
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from engine import accounts, clock, identifiers, registration
+from engine import accounts, identifiers, passwords, registration
 from engine.demo import DEMO_PASSWORD
 from engine.errors import InvalidInput
 from engine.models import AuditEvent, User
@@ -87,9 +86,9 @@ def test_every_problem_is_named_by_its_field_and_nothing_is_stored(db):
 
 
 @pytest.mark.parametrize("password, fragment", [("abcdefgh", "字母和数字"), ("12345678", "字母和数字"),
-                                                ("lisi2026x1", "用户名"), ("a1", "8–128")])
+                                                ("lisi2026x1", "用户名"), ("a1", "8–128"), ("password1", "容易被猜中")])
 def test_password_rules(password, fragment):
-    assert fragment in registration.password_problem(password, "lisi2026", "440524198001010013")
+    assert fragment in passwords.password_problem(password, "lisi2026", "440524198001010013")
 
 
 def test_one_account_per_resident_id_and_per_user_name(db):
@@ -138,52 +137,16 @@ def test_a_bad_phone_in_the_profile_changes_nothing(db, users):
 
 def test_password_change_needs_the_current_password_and_is_audited(db, users):
     with pytest.raises(InvalidInput) as caught:
-        registration.change_password(db, users["zhangsan"], "wrong", "NewPass2026")
+        passwords.change_password(db, users["zhangsan"], "wrong", "NewPass2026")
     assert set(caught.value.errors) == {"current_password"}
     with pytest.raises(InvalidInput) as caught:
-        registration.change_password(db, users["zhangsan"], DEMO_PASSWORD, "NewPass2026", "NewPass2027")
+        passwords.change_password(db, users["zhangsan"], DEMO_PASSWORD, "NewPass2026", "NewPass2027")
     assert set(caught.value.errors) == {"new_password_confirm"}
-    registration.change_password(db, users["zhangsan"], DEMO_PASSWORD, "NewPass2026", "NewPass2026")
+    passwords.change_password(db, users["zhangsan"], DEMO_PASSWORD, "NewPass2026", "NewPass2026")
     assert accounts.authenticate(db, "zhangsan", DEMO_PASSWORD).user is None
     assert accounts.authenticate(db, "zhangsan", "NewPass2026").user is not None
     assert "password_changed" in actions_of(db, users["zhangsan"].id)
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(db):
-    for _attempt in range(4):
-        outcome = accounts.authenticate(db, "zhangsan", "wrong")
-        assert outcome.user is None and outcome.locked_until is None
-    locked = accounts.authenticate(db, "zhangsan", "wrong")
-    assert locked.locked_until is not None
-    assert timedelta(minutes=14) < locked.locked_until - clock.now() <= timedelta(minutes=15)
-    assert "15分钟" in locked.message
-    assert accounts.authenticate(db, "zhangsan", DEMO_PASSWORD).user is None  # the right one too, while locked
-    assert "account_locked" in actions_of(db, locked_user_id(db))
-    clock.advance(timedelta(minutes=14))
-    assert "1分钟" in accounts.authenticate(db, "zhangsan", DEMO_PASSWORD).message
-    clock.advance(timedelta(minutes=1, seconds=1))
-    assert accounts.authenticate(db, "zhangsan", DEMO_PASSWORD).user is not None
-
-
-def locked_user_id(db) -> int:
-    with db.read() as session:
-        return session.scalar(select(User.id).where(User.username == "zhangsan"))
-
-
-def test_a_successful_login_clears_the_count_of_failures(db):
-    for _attempt in range(4):
-        accounts.authenticate(db, "zhangsan", "wrong")
-    assert accounts.authenticate(db, "zhangsan", DEMO_PASSWORD).user is not None
-    for _attempt in range(4):
-        assert accounts.authenticate(db, "zhangsan", "wrong").locked_until is None
-
-
 def test_an_unknown_name_gets_the_wrong_password_message(db):
     assert accounts.authenticate(db, "nobody", "x").message == accounts.authenticate(db, "zhangsan", "x").message
-
-
-def test_wrong_guesses_at_the_same_instant_all_count(db):
-    from tests.helpers import race
-
-    race(*[lambda: accounts.authenticate(db, "zhangsan", "wrong")] * 5)
-    assert accounts.authenticate(db, "zhangsan", DEMO_PASSWORD).locked_until is not None

@@ -1,15 +1,13 @@
-"""Registering an individual or a company account on the web, signing in with throttling, signing out."""
+"""Registering an individual or a company account on the web, signing in and signing out (throttling:
+test_web_sign_in_limits.py)."""
 from __future__ import annotations
-
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from engine import clock
 from engine.demo import DEMO_PASSWORD
 from engine.models import AuditEvent, User
-from tests.webpage import Page, login, submit
+from tests.webpage import Page, submit
 
 PERSON = {"real_name": "李四", "id_number": "440524198001010013", "phone": "13900000002", "email": "lisi@example.cn",
           "username": "lisi2026", "password": "Lisi-2026pass", "password_confirm": "Lisi-2026pass"}
@@ -98,35 +96,6 @@ def test_registration_without_csrf_token_is_refused(csrf_app, db):
     assert response.status_code == 400 and user_count(db) == before
     response = submit(client, "/auth/register/individual", "register-form", PERSON)
     assert response.status_code == 302 and user_count(db) == before + 1
-
-
-def test_the_fifth_wrong_password_locks_the_account_with_the_minutes_left(client):
-    for _attempt in range(4):
-        page = Page(login(client, "zhangsan", "wrong-password"))
-        assert page.find("login-error").get("data-locked") is None
-    page = Page(login(client, "zhangsan", "wrong-password"))
-    assert page.find("login-error").get("data-locked") == "true"
-    assert "账户已锁定，请15分钟后再试" in page.text("login-error")
-    page = Page(login(client, "zhangsan", DEMO_PASSWORD))  # even the right password, while locked
-    assert page.find("login-error").get("data-locked") == "true"
-    assert client.get("/my/").status_code == 302
-
-
-def test_the_lock_tells_the_minutes_remaining_and_ends_after_fifteen_minutes(client):
-    for _attempt in range(5):
-        login(client, "zhangsan", "wrong-password")
-    clock.advance(timedelta(minutes=11))
-    page = Page(login(client, "zhangsan", DEMO_PASSWORD))
-    assert "请4分钟后再试" in page.text("login-error")
-    clock.advance(timedelta(minutes=4, seconds=1))
-    response = login(client, "zhangsan", DEMO_PASSWORD)
-    assert response.status_code == 302 and response.headers["Location"] == "/my/"
-
-
-def test_an_unknown_name_and_a_wrong_password_read_the_same_until_the_lock(client):
-    for _attempt in range(4):
-        assert Page(login(client, "nobody", "wrong")).text("login-error") == \
-            Page(login(client, "zhangsan", "wrong")).text("login-error")
 
 
 def test_login_keeps_only_same_site_next_paths(client):

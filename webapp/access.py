@@ -1,18 +1,23 @@
 """Who may open which part of the web app: the one place views ask, always through engine.permissions.
 
 Flask-Login sees an `Account` that wraps the engine's `User` row; views hand `signed_in()` (the row
-itself) to engine functions and permission checks.
+itself) to engine functions and permission checks. A browser is signed in only while its server-side
+session (engine.login_sessions, token in the signed cookie under `SESSION_TOKEN`) is open: Flask-Login's
+user id alone, from a copied cookie after logout or from a "remember me" cookie, opens nothing.
 """
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, url_for
+from flask import abort, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user
 
+from engine import login_sessions
 from engine.models import User
 from engine.permissions import may_enter
+
+SESSION_TOKEN = "login_session"  # the key of the session token in Flask's session
 
 # Where a person lands after signing in: the first area they may enter, in this order.
 AREA_ENDPOINTS = (
@@ -49,8 +54,13 @@ def configure_login(manager) -> None:
     def load_account(user_id: str):
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        return Account(user) if user is not None and user.is_active else None
+        user = login_sessions.signed_in_user(db.session, int(user_id), session.get(SESSION_TOKEN))
+        return Account(user) if user is not None else None
+
+
+def session_token() -> str | None:
+    """The token of this browser's server-side session (None when nobody is signed in)."""
+    return session.get(SESSION_TOKEN)
 
 
 def signed_in() -> User | None:

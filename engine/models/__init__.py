@@ -13,7 +13,7 @@ from .item import CaseVersionMove, Item, ItemVersion, ProcessSpec
 from .material import CaseMaterial, StoredFile
 from .handling import Extension, SavedFilter, SpecialProcedure, Substitution
 from .portal import Article, Inquiry, ItemFacet
-from .organisation import CalendarDay, Department, Group, GroupMember, User, UserRole
+from .organisation import CalendarDay, Department, Group, GroupMember, LoginSession, User, UserRole
 from .supervision import SupervisionCard, Urge
 
 __all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "Article", "AuditEvent", "AuditHead", "Base",
@@ -21,6 +21,6 @@ __all__ = ["ApiClient", "ApplicationDraft", "ApplicationRevision", "Article", "A
            "ComplaintStage",
            "Department", "Document",
            "DocumentCounter", "Evaluation", "Extension", "FeeCharge", "Group", "GroupMember", "HumanTask",
-           "IdempotencyRecord", "Inquiry", "Item", "ItemDraft", "ItemFacet", "ItemVersion", "Message",
+           "IdempotencyRecord", "Inquiry", "Item", "ItemDraft", "ItemFacet", "ItemVersion", "LoginSession", "Message",
            "MessageDelivery", "ProcessSpec", "SavedFilter", "SpecialProcedure", "StoredFile", "Substitution",
            "SupervisionCard", "Urge", "User", "UserRole", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -40,9 +40,8 @@ class User(Base):
     address: Mapped[str | None] = mapped_column(String(300))
     legal_representative: Mapped[str | None] = mapped_column(String(100))  # companies: 法定代表人
     contact_name: Mapped[str | None] = mapped_column(String(100))  # companies: 联系人
-    # Login throttling (engine.accounts): failures in a row, and the lock they led to.
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    locked_until: Mapped[datetime | None]
+    # Staff an administrator created must choose their own password before anything else (engine.passwords).
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     # A clerk's window at walk-in registration, remembered from the last one chosen (engine.windows).
     window: Mapped[str | None] = mapped_column(String(100))
@@ -60,6 +59,15 @@ class User(Base):
     @property
     def role_names(self) -> frozenset[str]:
         return frozenset(r.role for r in self.roles)
+
+
+class LoginSession(Base):
+    """A signed-in browser (engine.login_sessions): the SHA-256 of the token its cookie carries."""
+
+    __tablename__ = "login_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class UserRole(Base):

@@ -1,16 +1,18 @@
 """个人 / 企业信息: the applicant's identity (ID masked), contact details and password. The engine checks the
-values and writes the audit events (`profile_updated`, `password_changed`)."""
+values and writes the audit events (`profile_updated`, `password_changed`); a password change ends the
+account's sessions on other devices and keeps this one."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import registration
+from engine import passwords, registration
 from engine.errors import InvalidInput
 from engine.identifiers import mask_id
 from engine.models import User
 
-from ..access import area_required, signed_in
+from ..access import area_required, session_token, signed_in
+from ..auth.password import PASSWORD_HELP
 from ..extensions import db, engine_db
 
 PROFILE_FIELDS = registration.PROFILE_FIELDS  # phone, email, address
@@ -35,12 +37,12 @@ def update_profile():
 @area_required("applicant")
 def change_password():
     try:
-        registration.change_password(engine_db(), signed_in(), request.form.get("current_password", "")[:256],
-                                     request.form.get("new_password", "")[:256],
-                                     request.form.get("new_password_confirm", "")[:256])
+        passwords.change_password(engine_db(), signed_in(), request.form.get("current_password", "")[:256],
+                                  request.form.get("new_password", "")[:256],
+                                  request.form.get("new_password_confirm", "")[:256], keep_session=session_token())
     except InvalidInput as exc:
         return _page(password_errors=exc.errors or {"": [exc.message]}), 400
-    flash(_("密码已修改，下次登录请使用新密码。"), "success")
+    flash(_("密码已修改，下次登录请使用新密码；其他设备上的登录已失效。"), "success")
     return redirect(url_for(".profile"))
 
 
@@ -50,4 +52,4 @@ def _page(profile_values=None, profile_errors=None, password_errors=None):
     values = profile_values or {name: getattr(user, name) or "" for name in PROFILE_FIELDS}
     return render_template("applicant/profile.html", user=user, masked_id=mask_id(user.id_number),
                            values=values, profile_errors=profile_errors or {},
-                           password_errors=password_errors or {})
+                           password_errors=password_errors or {}, password_help=PASSWORD_HELP)

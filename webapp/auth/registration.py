@@ -12,6 +12,7 @@ from engine.errors import InvalidInput
 from ..access import landing_url, signed_in
 from ..extensions import engine_db
 from .controllers import sign_in
+from .password import PASSWORD_HELP
 
 # Fields of each form, in page order: (name, label, input type, autocomplete, required).
 INDIVIDUAL_FIELDS = (
@@ -41,7 +42,7 @@ HELP = {
     "id_number": _l("18 位，最后一位是数字或 X。"),
     "credit_code": _l("18 位，见营业执照。"),
     "username": _l("4–32 位字母、数字或下划线，以字母开头，登录时使用。"),
-    "password": _l("8–128 位，须同时包含字母和数字，不能包含用户名或证件号码。"),
+    "password": PASSWORD_HELP,
 }
 SECRET = frozenset({"password", "password_confirm"})  # never sent back to the browser
 
