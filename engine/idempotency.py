@@ -26,7 +26,7 @@ from sqlalchemy import delete, event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, jsontext
 from .db import Database
 from .errors import Conflict, OneWindowError
 from .i18n import _
@@ -58,8 +58,9 @@ _current: contextvars.ContextVar[Request | None] = contextvars.ContextVar("onewi
 def request_hash(body: bytes, query: str = "") -> str:
     """The fingerprint a retry must match: the JSON body (canonicalized when it parses) and the query."""
     try:
-        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    except ValueError:
+        canonical = json.dumps(jsontext.loads(body or b"null"), sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False)
+    except jsontext.UnreadableJSON:  # hashed as bytes: never parsed deeply, never a lone surrogate
         canonical = (body or b"").decode("utf-8", "replace")
     return hashlib.sha256(f"{query}\n{canonical}".encode("utf-8")).hexdigest()
 

@@ -21,12 +21,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import access, errors, security, templating
     from .extensions import babel, csrf, db, login_manager
+    from .jsonbody import RequestJSONProvider
+    from .params import BoundedIntegerConverter
 
     config = dict(config or {})
     settings = load_settings(data_dir=config.get("ONEWINDOW_DATA_DIR"), database_url=config.get("DATABASE_URL"),
                              secret_key=config.get("SECRET_KEY"), public_url=config.get("ONEWINDOW_PUBLIC_URL"),
                              upload_dir=config.get("ONEWINDOW_UPLOAD_DIR"))
     app = Flask(__name__, instance_path=str(settings.data_dir))
+    app.json = RequestJSONProvider(app)  # bodies parsed with nesting capped, lone surrogates refused
+    app.url_map.converters["int"] = BoundedIntegerConverter  # every <int:id> stops at 2**63-1 (404 past it)
     engine_options = ({"connect_args": SQLITE_CONNECT_ARGS} if settings.database_url.startswith("sqlite")
                       else {"pool_pre_ping": True, "pool_size": 10})
     app.config.update(

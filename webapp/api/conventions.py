@@ -24,7 +24,7 @@ from flask import current_app, make_response, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from engine import formdata, idempotency
+from engine import formdata, idempotency, jsontext
 from engine.errors import InvalidInput, OneWindowError
 
 from ..extensions import engine_db
@@ -129,9 +129,10 @@ def _parse_query(params: dict) -> dict:
 def _parse_body(schema: dict) -> dict:
     if not request.mimetype or request.mimetype != "application/json":
         raise Problem(415, "unsupported_media_type")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Problem(400, "invalid_json")
+    try:
+        data = jsontext.loads(request.get_data(cache=True))
+    except jsontext.UnreadableJSON as exc:  # too deep, not UTF-8, a lone surrogate, not JSON at all
+        raise Problem(400, "invalid_json", exc.message, exc.errors) from exc
     if _holds_nul(data):  # no database column takes U+0000 (PostgreSQL refuses it in text and jsonb)
         message = _("请求体的文字中不能含有空字符（U+0000）。")
         raise Problem(400, "invalid_input", message, {"body": [message]})
