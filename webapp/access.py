@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, url_for
+from flask import abort, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user
 
 from engine.models import User
 from engine.permissions import may_enter
+
+SESSION_EXPIRED = _l("登录已过期，请重新登录。")
 
 # Where a person lands after signing in: the first area they may enter, in this order.
 AREA_ENDPOINTS = (
@@ -53,6 +55,21 @@ def configure_login(manager) -> None:
         return Account(user) if user is not None and user.is_active else None
 
 
+def wants_json() -> bool:
+    """The caller is a script asking for JSON (autosave), not a page: answer it so, never with a redirect."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def sign_in_first():
+    """The answer to a request that needs a session and has none: a redirect to the login page for a page
+    (it comes back afterwards), a 401 `session_expired` for a script, which a redirect would leave guessing."""
+    if wants_json():
+        return jsonify(code="session_expired", error=str(SESSION_EXPIRED)), 401
+    from .extensions import login_manager
+
+    return login_manager.unauthorized()
+
+
 def signed_in() -> User | None:
     """The engine's User row of the signed-in person, or None."""
     return current_user.user if current_user.is_authenticated else None
@@ -64,12 +81,11 @@ def area_required(area: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
-
-                return login_manager.unauthorized()
+                return sign_in_first()
             if not may_enter(current_user.user, area):
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.signs_in = True  # errors.py: a refused CSRF token here means the session ended
         return wrapped
     return decorator
 
@@ -91,11 +107,10 @@ def permission_required(check):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
-
-                return login_manager.unauthorized()
+                return sign_in_first()
             if not check(current_user.user):
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.signs_in = True  # errors.py: a refused CSRF token here means the session ended
         return wrapped
     return decorator
