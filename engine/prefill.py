@@ -15,11 +15,10 @@ an agent's profile and cases are other people's. The applicant sees every value 
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import patterns
 from .models import Case, User
 
 PROFILE_ATTRIBUTES = ("display_name", "applicant_type", "id_number", "phone", "email")
@@ -101,7 +100,7 @@ def _fits(field: dict, value) -> bool:
             return False
         if len(value) > int(field.get("maxLength", 10 ** 6)) or len(value) < int(field.get("minLength", 0)):
             return False
-        if field.get("pattern") and not re.search(field["pattern"], value):
+        if field.get("pattern") and (patterns.refusal(field["pattern"]) or not patterns.search(field["pattern"], value)):
             return False
     elif kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):

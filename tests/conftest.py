@@ -177,9 +177,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture
-def live_server(app):
-    """The app served over real HTTP on a free loopback port, for browser journeys."""
+def _serve(app):
     import threading
 
     from werkzeug.serving import make_server
@@ -190,6 +188,18 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(10)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free loopback port, for browser journeys."""
+    yield from _serve(app)
+
+
+@pytest.fixture
+def csrf_live_server(csrf_app):
+    """`live_server` with CSRF checks on, as in production (sessions that end, tokens that go stale)."""
+    yield from _serve(csrf_app)
 
 
 @pytest.fixture(scope="session")

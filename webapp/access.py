@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, session, url_for
+from flask import abort, jsonify, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user
 
@@ -18,6 +18,7 @@ from engine.models import User
 from engine.permissions import may_enter
 
 SESSION_TOKEN = "login_session"  # the key of the session token in Flask's session
+SESSION_EXPIRED = _l("登录已过期，请重新登录。")
 
 # Where a person lands after signing in: the first area they may enter, in this order.
 AREA_ENDPOINTS = (
@@ -63,6 +64,21 @@ def session_token() -> str | None:
     return session.get(SESSION_TOKEN)
 
 
+def wants_json() -> bool:
+    """The caller is a script asking for JSON (autosave), not a page: answer it so, never with a redirect."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def sign_in_first():
+    """The answer to a request that needs a session and has none: a redirect to the login page for a page
+    (it comes back afterwards), a 401 `session_expired` for a script, which a redirect would leave guessing."""
+    if wants_json():
+        return jsonify(code="session_expired", error=str(SESSION_EXPIRED)), 401
+    from .extensions import login_manager
+
+    return login_manager.unauthorized()
+
+
 def signed_in() -> User | None:
     """The engine's User row of the signed-in person, or None."""
     return current_user.user if current_user.is_authenticated else None
@@ -74,12 +90,11 @@ def area_required(area: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
-
-                return login_manager.unauthorized()
+                return sign_in_first()
             if not may_enter(current_user.user, area):
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.signs_in = True  # errors.py: a refused CSRF token here means the session ended
         return wrapped
     return decorator
 
@@ -101,11 +116,10 @@ def permission_required(check):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
-
-                return login_manager.unauthorized()
+                return sign_in_first()
             if not check(current_user.user):
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.signs_in = True  # errors.py: a refused CSRF token here means the session ended
         return wrapped
     return decorator

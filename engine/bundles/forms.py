@@ -5,9 +5,9 @@ import json
 import re
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from .. import patterns
 from ..i18n import _
 from .model import FileProblems, FormDef, Problem
 from .yamlfiles import json_path
@@ -73,8 +73,11 @@ class FormStore:
         if not isinstance(schema, dict):
             out.add(_("表单必须是 JSON 对象（JSON Schema）"))
             return None, out.problems
+        if _refuse_patterns(schema, out):
+            return None, out.problems
         try:
-            Draft202012Validator.check_schema(schema)
+            # `"format": "regex"` of the meta-schema is checked with RE2, the engine that will match them.
+            patterns.Validator.check_schema(schema, format_checker=patterns.FORMAT_CHECKER)
         except SchemaError as err:
             out.add(_("不是有效的 JSON Schema 2020-12：%(path)s：%(msg)s", path=json_path(err.absolute_path),
                       msg=err.message), _("对照 https://json-schema.org/draft/2020-12 修改"))
@@ -100,6 +103,42 @@ class FormStore:
         if any(p.severity == "error" for p in out.problems) or ui is None:
             return None, out.problems
         return FormDef(key=key, schema=schema, ui=ui, path=display), out.problems
+
+
+def _refuse_patterns(schema: dict, out: FileProblems) -> bool:
+    """Report each pattern the linear-time engine (RE2) cannot compile, naming its field; True if any."""
+    form = schema.get("title") or out.file
+    refused = False
+    for path, pattern, reason in patterns.refused_patterns(schema):
+        refused = True
+        out.add(_("表单“%(form)s”的字段“%(field)s”（%(path)s）的格式规则 %(pattern)s 无法使用：%(reason)s",
+                  form=form, field=_field_title(schema, path), path=json_path(path), pattern=pattern,
+                  reason=reason),
+                _("为防止填写校验被恶意或失误的规则拖慢，平台用 RE2 匹配格式规则：不支持反向引用（如 \\1）和"
+                  "前后断言（如 (?=…)、(?<=…)），请改写成不依赖它们的写法"))
+    if patterns.uses_stock_matching(schema):
+        refused = True
+        out.add(_("表单“%(form)s”同时使用了 patternProperties 和 unevaluatedProperties", form=form),
+                _("两者合用时无法保证校验耗时，请把字段逐一写在 properties 里"))
+    return refused
+
+
+def _field_title(schema: dict, path: list) -> str:
+    """The title of the field a schema path leads into (its nearest titled schema), else its name."""
+    node, title, name = schema, "", ""
+    for i, part in enumerate(path):
+        if not isinstance(node, (dict, list)):
+            break
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        parent = path[i - 1] if i else None
+        if parent in ("properties", "patternProperties"):
+            name = str(part)
+        if isinstance(node, dict) and isinstance(node.get("title"), str) and parent != "patternProperties":
+            title = node["title"]
+    return title or name or str(schema.get("title") or "$")
 
 
 def _read_json(path: Path, out: FileProblems):
