@@ -1,11 +1,11 @@
-"""Every `<int:...>` segment of every URL stops at webapp.params.MAX_ID (2**63-1, the largest BIGINT): a
+"""Every `<int:...>` segment of every URL stops at webapp.params.MAX_ID (2**31-1, the largest INTEGER, the id columns' type): a
 larger number, however many digits, is the ordinary 404 page, never a server error."""
 import pytest
 
 from webapp.params import MAX_ID
 from tests.webpage import login
 
-HUGE = ["99999999999999999999", str(MAX_ID + 1), "9" * 5000]
+HUGE = ["99999999999999999999", str(2 ** 63), str(MAX_ID + 1), "9" * 5000]
 SIGNED_IN_PAGES = ["/my/cases/{n}", "/documents/{n}", "/workbench/tasks/{n}"]
 
 

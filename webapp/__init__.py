@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
                              upload_dir=config.get("ONEWINDOW_UPLOAD_DIR"))
     app = Flask(__name__, instance_path=str(settings.data_dir))
     app.json = RequestJSONProvider(app)  # bodies parsed with nesting capped, lone surrogates refused
-    app.url_map.converters["int"] = BoundedIntegerConverter  # every <int:id> stops at 2**63-1 (404 past it)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # every <int:id> stops at 2**31-1 (404 past it)
     engine_options = ({"connect_args": SQLITE_CONNECT_ARGS} if settings.database_url.startswith("sqlite")
                       else {"pool_pre_ping": True, "pool_size": 10})
     app.config.update(

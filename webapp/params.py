@@ -7,9 +7,10 @@ from flask import abort, request
 from werkzeug.routing import IntegerConverter, ValidationError
 
 MAX_PAGE = 100_000
-#: The largest id any `<int:...>` URL segment takes: the largest BIGINT. Past it no row can exist, SQLite
-#: cannot even bind the number (OverflowError), so the URL is simply not found.
-MAX_ID = 2 ** 63 - 1
+#: The largest id any `<int:...>` URL segment takes: the largest INTEGER, the type of every id column. Past
+#: it no row can exist and the database refuses the number (PostgreSQL: out of range, SQLite past 2**63:
+#: OverflowError), so the URL is simply not found.
+MAX_ID = 2 ** 31 - 1
 _MAX_ID_DIGITS = len(str(MAX_ID))
 
 
