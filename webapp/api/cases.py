@@ -11,6 +11,7 @@ from engine import api_queries, cases, status as statuses, versions
 from engine.errors import NotFound
 from engine.permissions import AGENT, api_may_view_case
 
+from .. import lookup_limit
 from ..extensions import engine_db
 from . import schemas
 from .conventions import PAGE_QUERY, decode_cursor, endpoint, page, with_etag
@@ -58,13 +59,18 @@ def submit(call):
 
 @endpoint("凭办件编号和查询码查询办件状态", tag=TAG, scope=None, body=schemas.STATUS_QUERY, idempotency_key="optional",
           limit=status_limit, responses={200: schemas.CASE_STATUS, 404: None},
-          description="公开接口，无需令牌；按来源地址限流。用 POST 让查询码不出现在网址和日志里。"
+          description="公开接口，无需令牌；按来源地址限流，且与门户、自助终端共用每个办件编号的查询码错误次数限制（默认 10 分钟 5 次，超出后 429）。用 POST 让查询码不出现在网址和日志里。"
                       "编号不存在与查询码不符的回答相同（404）。")
 def status_lookup(call):
-    case_no, code = call.data["case_no"].strip().upper(), call.data["query_code"].strip().upper()
+    case_no, code = lookup_limit.normalise(call.data["case_no"]), call.data["query_code"].strip().upper()
+    try:
+        lookup_limit.check(case_no)  # one count with the portal's status page and the kiosk
+    except lookup_limit.LookupsRefused as refused:
+        raise Problem(429, "rate_limited", headers={"Retry-After": str(refused.wait)}) from None
     with engine_db().read() as session:
         case = api_queries.case_by_query_code(session, case_no, code)
         if case is None:
+            lookup_limit.record_failure(case_no)
             raise NotFound(_("办件编号与查询码不匹配。"))
         return {"case_no": case.case_no, "item": case.item.name, "status": case.status,
                 "status_label": statuses.label(case.status), "received_at": iso(case.received_at),

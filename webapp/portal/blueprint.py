@@ -24,7 +24,7 @@ bp.add_url_rule("/articles/<int:article_id>", "article", con.article)
 
 # Status lookup (rate-limited per address, and failures per case number) and document verification.
 bp.add_url_rule("/status", "status", st.status_form, methods=["GET"])
-bp.add_url_rule("/status", "status_lookup", limits.lookups(limits.failed_lookups(st.status_lookup)), methods=["POST"])
+bp.add_url_rule("/status", "status_lookup", limits.lookups(st.status_lookup), methods=["POST"])
 bp.add_url_rule("/verify/<code>", "verify", st.verify_document)
 
 # Consultations, complaints, suggestions: the form, the lookup by reference, the public answers.
@@ -40,7 +40,7 @@ bp.add_url_rule("/kiosk/", "kiosk", k.kiosk_home)
 bp.add_url_rule("/kiosk/departments/<code>", "kiosk_department", k.kiosk_department)
 bp.add_url_rule("/kiosk/items/<code>", "kiosk_item", k.kiosk_item)
 bp.add_url_rule("/kiosk/status", "kiosk_status", st.kiosk_status_form, methods=["GET"])
-bp.add_url_rule("/kiosk/status", "kiosk_status_lookup", limits.lookups(limits.failed_lookups(st.kiosk_status_lookup)),
+bp.add_url_rule("/kiosk/status", "kiosk_status_lookup", limits.lookups(st.kiosk_status_lookup),
                 methods=["POST"])
 bp.add_url_rule("/kiosk/map", "kiosk_map", k.kiosk_map)
 

@@ -1,6 +1,6 @@
 """Rate limits of the public forms (Flask-Limiter): status lookups and inquiries, per IP address, and failed
-lookups per case number or inquiry reference (so one number cannot be tried with many codes from many
-addresses).
+inquiry lookups per reference (so one reference cannot be tried from many addresses). Failed status lookups
+per case number are counted in webapp/lookup_limit.py, one count with the kiosk and the API.
 
 Storage (both limiters, `configure_storage`): ONEWINDOW_RATELIMIT_STORAGE (default "memory://", one process;
 "redis://127.0.0.1:6379" shares the counts between processes and machines, see docs/operations.md) and
@@ -50,18 +50,12 @@ def _config(key: str):
     return lambda: current_app.config[key]
 
 
-def _case_number_key() -> str:
-    return "case:" + request.form.get("case_no", "").strip().upper()[:32]
-
-
 def _reference_key() -> str:
     return "inquiry:" + request.form.get("reference", "").strip().upper()[:20]
 
 
 # Decorators the blueprint applies to its views.
 lookups = limiter.limit(_config("PORTAL_LOOKUP_LIMIT"), methods=["POST"])
-failed_lookups = limiter.limit(_config("PORTAL_LOOKUP_FAILURE_LIMIT"), key_func=_case_number_key, methods=["POST"],
-                               deduct_when=lambda response: response.status_code in (400, 404))
 failed_inquiry_lookups = limiter.limit(_config("PORTAL_LOOKUP_FAILURE_LIMIT"), key_func=_reference_key,
                                        methods=["POST"], deduct_when=lambda response: response.status_code == 404)
 inquiries = limiter.limit(_config("PORTAL_INQUIRY_LIMIT"), methods=["POST"])
@@ -69,7 +63,9 @@ inquiries = limiter.limit(_config("PORTAL_INQUIRY_LIMIT"), methods=["POST"])
 
 def too_many_requests(exc):
     """429 in Chinese, with Retry-After in seconds."""
-    current = limiter.current_limit
-    wait = max(1, int(current.reset_at - time.time())) if current is not None else 60
+    wait = getattr(exc, "wait", None)  # set by webapp/lookup_limit.py, the per-case-number limit
+    if wait is None:
+        current = limiter.current_limit
+        wait = max(1, int(current.reset_at - time.time())) if current is not None else 60
     message = _("操作过于频繁，请 %(n)s 秒后再试。如需帮助，请拨打 12345 政务服务便民热线。", n=wait)
     return render_error(429, message, headers={"Retry-After": str(wait)})

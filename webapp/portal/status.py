@@ -1,5 +1,6 @@
 """The status lookup (办件查询) by case number and query code, on the portal and the hall's kiosk, and the
-public verification of a document. Rate-limited in blueprint.py (limits.py)."""
+public verification of a document. Rate-limited per address in blueprint.py (limits.py) and per case
+number in webapp/lookup_limit.py, the count the API shares."""
 from __future__ import annotations
 
 from flask import render_template, request
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 
 from engine import case_numbers, notices, public_status
 
-from .. import case_pages
+from .. import case_pages, lookup_limit
 from ..extensions import db
 from . import queries
 
@@ -32,13 +33,15 @@ def kiosk_status_lookup():
 
 def _lookup(template: str):
     """Look a case up by number and query code. A wrong code and an unknown number read the same."""
-    case_no = request.form.get("case_no", "").strip().upper()[:32]
+    case_no = lookup_limit.normalise(request.form.get("case_no", ""))
     query_code = request.form.get("query_code", "").strip().upper()[:32]
     if not case_numbers.is_valid_case_no(case_no):
         message = _("办件编号格式不正确：应为17位，前16位为数字，最后一位为数字或字母X，请核对后重新输入。")
         return render_template(template, case_no=case_no, case=None, message=message), 400
+    lookup_limit.check(case_no)  # before the look-up: past the limit even the right code is refused
     case = queries.case_by_number(db.session, case_no, query_code)
     if case is None:
+        lookup_limit.record_failure(case_no)
         message = _("办件编号与查询码不匹配，未能查询到办件信息。请核对回执上的办件编号和查询码。")
         return render_template(template, case_no=case_no, case=None, message=message), 404
     steps = public_status.timeline(db.session, case)
