@@ -89,13 +89,14 @@ def check_note(note: str, required: bool = False, what: str = "note") -> str:
     return note
 
 
-def may_be_handler(user: User | None, department_id: int | None) -> bool:
+def may_be_handler(session: Session, user: User | None, department_id: int | None) -> bool:
     """A stage's handler is a staff member who may answer the department's inquiries."""
-    return user is not None and user.kind == "staff" and may_answer_inquiry(user, department_id)
+    return user is not None and user.kind == "staff" and may_answer_inquiry(session, user, department_id)
 
 
 def handler_choices(session: Session, department_id: int | None) -> list[User]:
-    """Staff who may handle a stage of a complaint about this department: its staff, and supervisors."""
+    """Staff who may handle a stage of a complaint about this department: its staff, and the supervisors
+    who watch it."""
     from .models import UserRole
     from .permissions import SUPERVISION_ROLES
 
@@ -103,7 +104,7 @@ def handler_choices(session: Session, department_id: int | None) -> list[User]:
     ours = (User.department_id == department_id) | User.id.in_(supervisors)
     rows = session.scalars(select(User).where(User.kind == "staff", User.is_active.is_(True), ours)
                            .order_by(User.department_id, User.username).limit(300))
-    return [user for user in rows if may_be_handler(user, department_id)]
+    return [user for user in rows if may_be_handler(session, user, department_id)]
 
 
 def assign(db: Database, officer: User, reference: str, handler_id: int | None,
@@ -114,12 +115,12 @@ def assign(db: Database, officer: User, reference: str, handler_id: int | None,
     note = check_note(note)
     with db.write() as session:
         inquiry = locked(session, reference, officer, _("您不能为该投诉指定经办人。"),
-                         lambda staff, found: may_assign_complaint(staff, found.department_id))
+                         lambda staff, found: may_assign_complaint(session, staff, found.department_id))
         stage = open_stage(session, inquiry.id)
         if stage is None:
             raise InvalidInput(_("该投诉已归档，不能再指定经办人。"), {"handler": [_("该投诉已归档。")]})
         handler = session.get(User, handler_id) if handler_id else None
-        if handler is None or not may_be_handler(handler, inquiry.department_id):
+        if handler is None or not may_be_handler(session, handler, inquiry.department_id):
             raise InvalidInput(_("请选择经办人。"), {"handler": [_("请从列表中选择本部门工作人员或监察人员。")]})
         stage.handler_id = handler.id
         inquiry.updated_at = clock.now()

@@ -58,8 +58,8 @@ def decide(db: Database, extension_id: int, user: User, approve: bool, opinion: 
         raise InvalidInput(_("请填写审批意见。"), {"opinion": [_("不同意延期时须填写理由（不超过 %(n)s 字）。", n=MAX_TEXT)]})
     with db.write() as session:
         extension, case = lock_case_of(session, Extension, extension_id, _("延期申请不存在。"))
-        if not may_decide_extension(user, case):
-            raise Forbidden(_("延期须由本部门负责人或效能监察人员审批。"))
+        if not may_decide_extension(session, user, case):
+            raise Forbidden(_("延期须由本部门负责人或监察该部门的效能监察人员审批。"))
         if extension.state != "requested":
             raise Conflict(_("该延期申请已由他人审批，请刷新。"))
         if case.status in FINAL:
@@ -83,7 +83,7 @@ def decide(db: Database, extension_id: int, user: User, approve: bool, opinion: 
             case.updated_at = now
 
 
-def pending(session, department_ids: set[int] | None = None) -> list[Extension]:
+def pending(session, department_ids: set[int] | list[int] | None = None) -> list[Extension]:
     """Requests waiting for a decision, oldest first (all departments when `department_ids` is None)."""
     query = (select(Extension).join(Extension.case).where(Extension.state == "requested")
              .order_by(Extension.requested_at))

@@ -115,11 +115,10 @@ def settle_tickets(db: Database, fee_ids, user: User, receipt_no: str) -> int:
         fees = list(session.scalars(select(FeeCharge).join(Case, Case.id == FeeCharge.case_id)
                                     .options(contains_eager(FeeCharge.case)).where(FeeCharge.id.in_(ids))
                                     .order_by(FeeCharge.id).with_for_update(of=FeeCharge)))
-        if len(fees) != len(ids):
+        # Another department's fee reads as a missing one: the refusal must not name its case.
+        if len(fees) != len(ids) or not all(may_collect_fees(session, user, fee.case) for fee in fees):
             raise NotFound(_("所选费用不存在。"))
         for fee in fees:
-            if not may_collect_fees(session, user, fee.case):
-                raise Forbidden(_("您无权结算办件 %(no)s 的费用。", no=fee.case.case_no))
             if fee.payment != TICKET:
                 raise InvalidState(_("“%(name)s”不是拉票收费，不能批量结算。", name=fee.name))
             if fee.settled_at is not None:

@@ -23,7 +23,7 @@ from .db import Database
 from .errors import Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
 from .models import Department, Inquiry, Item, User
-from .permissions import may_answer_inquiry, may_assign_complaint, may_handle_complaint
+from .permissions import may_answer_inquiry, may_assign_complaint, may_handle_complaint, supervised_departments
 
 CONSULTATION, COMPLAINT, SUGGESTION = "consultation", "complaint", "suggestion"
 KINDS = {CONSULTATION: _("咨询"), COMPLAINT: _("投诉"), SUGGESTION: _("建议")}
@@ -133,7 +133,7 @@ def locked(session, reference: str, staff: User, refusal: str, check=None) -> In
                              .with_for_update())
     if inquiry is None:
         raise NotFound(_("没有该编号的咨询、投诉或建议。"))
-    allowed = check(staff, inquiry) if check else may_answer_inquiry(staff, inquiry.department_id)
+    allowed = check(staff, inquiry) if check else may_answer_inquiry(session, staff, inquiry.department_id)
     if not allowed:
         raise Forbidden(refusal)
     return inquiry
@@ -143,9 +143,9 @@ def _may_move(staff: User, inquiry: Inquiry, session) -> bool:
     """A complaint is moved on by its officers and its current stage's handler; other inquiries by whoever
     may answer them."""
     if inquiry.kind != COMPLAINT:
-        return may_answer_inquiry(staff, inquiry.department_id)
+        return may_answer_inquiry(session, staff, inquiry.department_id)
     stage = complaints.open_stage(session, inquiry.id)
-    return may_handle_complaint(staff, inquiry.department_id, stage.handler_id if stage else None)
+    return may_handle_complaint(session, staff, inquiry.department_id, stage.handler_id if stage else None)
 
 
 def answer(db: Database, staff: User, reference: str, text: str, public: bool = False) -> Inquiry:
@@ -192,9 +192,9 @@ def advance(db: Database, staff: User, reference: str, status: str, note: str = 
                                  b=status_label(status)))
         if handler_id is not None and inquiry.kind == COMPLAINT:
             handler = session.get(User, handler_id)
-            if not may_assign_complaint(staff, inquiry.department_id):
+            if not may_assign_complaint(session, staff, inquiry.department_id):
                 raise Forbidden(_("只有投诉督办人员可以指定经办人。"))
-            if not complaints.may_be_handler(handler, inquiry.department_id):
+            if not complaints.may_be_handler(session, handler, inquiry.department_id):
                 raise InvalidInput(_("请选择经办人。"), {"handler": [_("请从列表中选择本部门工作人员或监察人员。")]})
         if inquiry.kind == COMPLAINT and status == ANSWERED[inquiry.kind] and inquiry.answer is None:
             if not note or len(note) > LIMITS["answer"]:
@@ -221,18 +221,18 @@ def public_answers(session: Session, page: int = 1, size: int = PAGE_SIZE) -> An
 
 
 def awaiting_answer(session: Session, staff: User, limit: int = 50) -> list[Inquiry]:
-    """Unanswered inquiries this person may answer, oldest first: their department's, or every department's
-    for supervisors and administrators (the rule is permissions.may_answer_inquiry)."""
-    from .permissions import ADMIN, SUPERVISOR
-
+    """Unanswered inquiries this person may answer, oldest first: their department's, and for supervisors and
+    administrators those of the departments they watch (the rule is permissions.may_answer_inquiry)."""
     query = select(Inquiry).where(Inquiry.answered_at.is_(None), Inquiry.status.in_(("received", "investigating",
                                                                                       "resolved")))
-    if not (staff.role_names & {SUPERVISOR, ADMIN}):
-        if staff.department_id is None:
+    scope = supervised_departments(session, staff)
+    if scope is not None:
+        departments = set(scope) | ({staff.department_id} if staff.department_id is not None else set())
+        if not departments:
             return []
-        query = query.where(Inquiry.department_id == staff.department_id)
+        query = query.where(Inquiry.department_id.in_(departments))
     rows = session.scalars(query.order_by(Inquiry.created_at, Inquiry.id).limit(limit))
-    return [row for row in rows if may_answer_inquiry(staff, row.department_id)]
+    return [row for row in rows if may_answer_inquiry(session, staff, row.department_id)]
 
 
 def status_label(status: str) -> str:

@@ -9,7 +9,7 @@ from engine import accounts, cases, demo, fees
 from engine.permissions import CLERK
 from tests.webpage import Page, login, submit
 
-from .helpers import application, drive, item_code, open_tasks
+from .helpers import application, case, drive, item_code, open_tasks
 
 
 def accepted_case(db, users) -> int:
@@ -167,3 +167,18 @@ def test_a_ticket_fee_is_recorded_with_its_ticket_number_on_the_task_page(client
     assert (fee(db, accepted, "ticket").status, fee(db, accepted, "ticket").receipt_no) == ("paid", "LP-0042")
     page = Page(client.get("/workbench/tickets"))
     assert page.text(f"ticket-no-{ticket.id}") == "LP-0042"
+
+
+def test_settling_another_departments_ticket_fee_is_refused_as_missing_without_naming_the_case(client, db, accepted):
+    with db.write() as session:
+        accounts.create_user(session, "clerk_planning", demo.DEMO_PASSWORD, "规划窗口", roles=(CLERK,),
+                             department="dm_planning", groups=("dm_planning_window",))
+    ticket = fee(db, accepted, "ticket")
+    login(client, "clerk_planning")
+    response = client.post("/workbench/tickets/settle", data={"fee_ids": [ticket.id], "receipt_no": "JS-9"})
+    assert response.status_code == 302
+    page = Page(client.get(response.headers["Location"]))
+    refusals = [" ".join(e.text.split()) for e in page.all("data-testid", "flash-error")]
+    assert refusals and not any(case(db, accepted).case_no in text for text in refusals)  # names no case
+    after = fee(db, accepted, "ticket")
+    assert (after.status, after.settled_at, after.settlement_receipt_no) == (ticket.status, None, None)

@@ -96,12 +96,13 @@ def may_work_on(session: Session, user: User, task: HumanTask, case: Case) -> bo
 
 
 def may_view_case(session: Session, user: User | None, case: Case) -> bool:
-    """Applicants see their own cases; staff see cases of their departments' tasks; supervisors see all."""
+    """Applicants see their own cases; staff see cases of their departments' tasks; supervisors (and
+    administrators) the cases of the departments they watch (`may_supervise_case`), never beyond."""
     if user is None or not user.is_active:
         return False
     if user.id in (case.applicant_id, case.agent_id):
         return True
-    if user.role_names & {SUPERVISOR, ADMIN}:
+    if may_supervise_case(session, user, case):
         return True
     if user.role_names & WORKBENCH_ROLES:
         codes = group_codes(session, user)
@@ -116,7 +117,7 @@ def may_view_case(session: Session, user: User | None, case: Case) -> bool:
 def may_read_material(session: Session, user: User | None, stored: StoredFile, case: Case | None = None) -> bool:
     """May the user open an uploaded file? Without a case: only its owner, while it is in their library.
     Through a case that holds it (any round): its owner, and whoever may view the case (its applicant or
-    agent, staff of its departments, supervisors)."""
+    agent, staff of its departments, supervisors who watch its department)."""
     if user is None or not user.is_active:
         return False
     if case is None:
@@ -139,14 +140,25 @@ def may_handle_case(session: Session, user: User | None, case: Case) -> bool:
                                                       HumanTask.group_code.in_(codes)).limit(1)).first() is not None
 
 
-def may_decide_extension(user: User | None, case: Case) -> bool:
+def may_decide_extension(session: Session, user: User | None, case: Case) -> bool:
     """Extending the statutory limit is the head's decision (行政许可法 第四十二条): the section head of the
-    case's department, or a supervisor."""
+    case's department, or a supervisor who watches that department."""
     if user is None or not user.is_active:
         return False
-    if user.role_names & {SUPERVISOR, ADMIN}:
+    if may_supervise_case(session, user, case):
         return True
     return SECTION_HEAD in user.role_names and user.department_id == case.department_id
+
+
+def extension_departments(session: Session, user: User | None) -> list[int] | None:
+    """Departments whose extension requests the user decides (`None`: all): a supervisor's watched
+    departments, a section head's own; nobody else's."""
+    scope = supervised_departments(session, user)
+    if scope is None:
+        return None
+    if user is not None and user.is_active and SECTION_HEAD in user.role_names and user.department_id is not None:
+        scope = sorted(set(scope) | {user.department_id})
+    return scope
 
 
 def may_lead_joint_review(session: Session, user: User | None, case: Case) -> bool:
@@ -212,11 +224,17 @@ def supervised_departments(session: Session, user: User | None) -> list[int] | N
     return sorted(seen)
 
 
-def may_supervise_case(session: Session, user: User | None, case: Case) -> bool:
-    """A supervisor may open the desk's pages of a case (its audit trail) and urge its steps when the case's
-    department is one they watch."""
+def watches(session: Session, user: User | None, department_id: int | None) -> bool:
+    """Is this department one the user supervises (`supervised_departments`)? The one scope rule behind
+    every supervisor's page and action about a case, a complaint or an extension."""
     scope = supervised_departments(session, user)
-    return scope is None or case.department_id in scope
+    return scope is None or department_id in scope
+
+
+def may_supervise_case(session: Session, user: User | None, case: Case) -> bool:
+    """A supervisor may open the desk's pages of a case (its audit trail), read its documents and files and
+    urge its steps when the case's department is one they watch."""
+    return watches(session, user, case.department_id)
 
 
 def may_urge(session: Session, user: User | None, task: HumanTask, case: Case) -> bool:

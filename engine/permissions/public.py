@@ -2,9 +2,11 @@
 consultations, complaints and their stages (GB/T 36113). Part of `engine.permissions`; import from there."""
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from ..models import Case, User
 from . import (ADMIN, CLERK, CONTENT_EDITOR, DEPT_ADMIN, REVIEWER, SECTION_HEAD, STAFF_ROLES, SUPERVISION_ROLES,
-               SUPERVISOR)
+               SUPERVISOR, watches)
 
 
 def may_evaluate(user: User | None, case: Case) -> bool:
@@ -47,43 +49,46 @@ def content_departments(user: User | None) -> list[int] | None:
     return [user.department_id] if DEPT_ADMIN in user.role_names and user.department_id is not None else []
 
 
-def may_answer_inquiry(user: User | None, department_id: int | None) -> bool:
-    """Consultations, complaints and suggestions are answered by the centre's supervisors and administrators,
-    and by the staff of the department they are addressed to (clerks, reviewers, heads, its administrator)."""
+def may_answer_inquiry(session: Session, user: User | None, department_id: int | None) -> bool:
+    """Consultations, complaints and suggestions are answered by the supervisors and administrators who watch
+    the department they are addressed to (`watches`), and by that department's staff (clerks, reviewers,
+    heads, its administrator)."""
     if user is None or not user.is_active or not (user.role_names & STAFF_ROLES):
         return False
-    if user.role_names & {SUPERVISOR, ADMIN}:
+    if user.role_names & SUPERVISION_ROLES and watches(session, user, department_id):
         return True
     handlers = {CLERK, REVIEWER, SECTION_HEAD, DEPT_ADMIN, CONTENT_EDITOR}
     return bool(user.role_names & handlers) and department_id is not None and user.department_id == department_id
 
 
-def may_assign_complaint(user: User | None, department_id: int | None) -> bool:
-    """Complaint officers pick the handler of each stage of a complaint (GB/T 36113): supervisors and
-    administrators, and the section heads of the department the complaint is about."""
+def may_assign_complaint(session: Session, user: User | None, department_id: int | None) -> bool:
+    """Complaint officers pick the handler of each stage of a complaint (GB/T 36113): the supervisors and
+    administrators who watch the department the complaint is about, and that department's section heads."""
     if user is None or not user.is_active:
         return False
-    if user.role_names & SUPERVISION_ROLES:
+    if user.role_names & SUPERVISION_ROLES and watches(session, user, department_id):
         return True
     return (SECTION_HEAD in user.role_names and department_id is not None
             and user.department_id == department_id)
 
 
-def may_handle_complaint(user: User | None, department_id: int | None, handler_id: int | None) -> bool:
+def may_handle_complaint(session: Session, user: User | None, department_id: int | None,
+                         handler_id: int | None) -> bool:
     """Who moves a complaint's current stage on (and replies): its officers, the stage's handler, and while
     nobody is assigned, the department staff who answer its inquiries (`may_answer_inquiry`)."""
     if user is None or not user.is_active:
         return False
-    if may_assign_complaint(user, department_id):
+    if may_assign_complaint(session, user, department_id):
         return True
     if handler_id is not None:
         return handler_id == user.id
-    return may_answer_inquiry(user, department_id)
+    return may_answer_inquiry(session, user, department_id)
 
 
-def may_view_complaint(user: User | None, department_id: int | None, handler_id: int | None) -> bool:
+def may_view_complaint(session: Session, user: User | None, department_id: int | None,
+                       handler_id: int | None) -> bool:
     """A complaint's page (its stages and history): whoever may answer the department's inquiries, and the
     handler of its current stage."""
     if user is None or not user.is_active:
         return False
-    return may_answer_inquiry(user, department_id) or (handler_id is not None and handler_id == user.id)
+    return may_answer_inquiry(session, user, department_id) or (handler_id is not None and handler_id == user.id)

@@ -29,7 +29,7 @@ def _load(reference: str) -> tuple[Inquiry, object]:
     if found is None:
         abort(404)
     stage = complaints.open_stage(db.session, found.id)
-    if not may_view_complaint(signed_in(), found.department_id, stage.handler_id if stage else None):
+    if not may_view_complaint(db.session, signed_in(), found.department_id, stage.handler_id if stage else None):
         abort(404)
     return found, stage
 
@@ -38,13 +38,13 @@ def _render(found: Inquiry, stage, errors: dict | None = None, values: dict | No
     user = signed_in()
     order = inquiries.STATUSES[inquiries.COMPLAINT]
     later = [s for s in order if order.index(s) > order.index(found.status)]
-    may_assign = may_assign_complaint(user, found.department_id)
+    may_assign = may_assign_complaint(db.session, user, found.department_id)
     handler_id = stage.handler_id if stage else None
     return render_template(
         "workbench/complaint.html", complaint=found, stage=stage, later=later, status_label=inquiries.status_label,
         stages=complaints.stages_of(db.session, found.id), history=complaints.history(db.session, found.id),
         actions=complaints.ACTIONS, may_assign=may_assign and stage is not None,
-        may_move=bool(later) and may_handle_complaint(user, found.department_id, handler_id),
+        may_move=bool(later) and may_handle_complaint(db.session, user, found.department_id, handler_id),
         handlers=complaints.handler_choices(db.session, found.department_id) if may_assign else [],
         area=request.blueprint, now=clock.now(), errors=errors or {}, values=values or {}), status
 

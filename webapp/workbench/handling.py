@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine import extensions, joint_review, saved_filters, special_procedures, substitution
 from engine.errors import Conflict, InvalidInput, InvalidState
 from engine.models import Case, Group, HumanTask, User
-from engine.permissions import ADMIN, SUPERVISOR, may_decide_extension, may_handle_case, may_lead_joint_review
+from engine.permissions import extension_departments, may_decide_extension, may_handle_case, may_lead_joint_review
 from engine.status import FINAL
 
 from ..access import area_required, signed_in
@@ -108,9 +108,8 @@ def request_extension(task_id: int):
 def extension_requests():
     """Pending extension requests the signed-in head or supervisor may decide."""
     user = signed_in()
-    everything = bool(user.role_names & {SUPERVISOR, ADMIN})
-    rows = extensions.pending(db.session, None if everything else {user.department_id})
-    rows = [row for row in rows if may_decide_extension(user, row.case)]
+    rows = extensions.pending(db.session, extension_departments(db.session, user))
+    rows = [row for row in rows if may_decide_extension(db.session, user, row.case)]
     names = dict(db.session.execute(select(User.id, User.display_name)
                                     .where(User.id.in_({row.requested_by_id for row in rows}))).all()) if rows else {}
     return render_template("workbench/extensions.html", requests=rows, names=names,
