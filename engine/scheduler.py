@@ -17,6 +17,7 @@ import os
 import threading
 from datetime import datetime, timedelta
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -30,6 +31,9 @@ MAX_SLEEP_SECONDS = 30  # default of max_sleep_seconds()
 JOB_ID = "onewindow-wake"
 OUTBOX_JOB_ID = "onewindow-outbox"
 OUTBOX_SECONDS = 30
+# A case due but not claimable (another scheduler holds its row) is looked at again after this, rather than
+# in a tight loop.
+RECHECK_SECONDS = 0.2
 
 
 def default_workers(db: Database) -> int:
@@ -75,13 +79,19 @@ class WakeScheduler:
         self.scheduler = cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
                                                           "misfire_grace_time": None})
         self._lock = threading.Lock()
+        self._passing = threading.Lock()  # one pass at a time; a second instance waits for the first
         self._planned: datetime | None = None
 
     def start(self) -> None:
         timers.wake_listeners.append(self.poke)
         outbox.outbox_listeners.append(self.poke_outbox)
+        # The wake-up is one interval job that never goes away; each pass moves its next run to the earliest
+        # due time. (A one-off "date" job re-added by the pass itself could fall due while that pass was still
+        # returning: APScheduler then skips it for max_instances and drops it, and no timer fired again.)
+        # Two instances: a wake-up falling due while a pass is finishing waits for it instead of being skipped.
         # First run at once: timers that fell due while nothing was running fire now, once.
-        self.scheduler.add_job(self._run, "date", run_date=datetime.now(clock.TZ), id=JOB_ID, replace_existing=True)
+        self.scheduler.add_job(self._run, "interval", seconds=max_sleep_seconds(), id=JOB_ID, max_instances=2,
+                               next_run_time=datetime.now(clock.TZ), replace_existing=True)
         self.scheduler.add_job(self._deliver, "interval", seconds=OUTBOX_SECONDS, id=OUTBOX_JOB_ID,
                                next_run_time=datetime.now(clock.TZ), replace_existing=True)
         self.scheduler.start()
@@ -118,6 +128,10 @@ class WakeScheduler:
         _guarded("purging idempotency keys", idempotency.purge, self.db)
 
     def _run(self) -> None:
+        with self._passing:
+            self._pass()
+
+    def _pass(self) -> None:
         due = None
         try:
             helpers = [threading.Thread(target=self._fire, name=f"onewindow-wake-{i}", daemon=True)
@@ -139,9 +153,12 @@ class WakeScheduler:
     def _plan(self, due: datetime | None) -> None:
         now = clock.now()
         latest = now + timedelta(seconds=max_sleep_seconds())
-        target = latest if due is None else max(min(due, latest), now)
+        target = latest if due is None else max(min(due, latest), now + timedelta(seconds=RECHECK_SECONDS))
         # Platform time may be shifted (tests, demos); APScheduler runs on real time.
         real = datetime.now(clock.TZ) + (target - now)
         with self._lock:
             self._planned = target
-        self.scheduler.add_job(self._run, "date", run_date=real, id=JOB_ID, replace_existing=True)
+        try:
+            self.scheduler.modify_job(JOB_ID, next_run_time=real)
+        except JobLookupError:  # shut down meanwhile
+            log.debug("wake-up not planned: the scheduler is shutting down")

@@ -52,14 +52,15 @@ def deploy(db, tmp_path, stem: str, code: str, text: str) -> str:
     return deploy_test_item(db, tmp_path / stem, stem, code, f"{stem} 演示事项", text)
 
 
-def wait_for(condition, seconds: float = 40.0):
+def wait_for(condition, seconds: float = 40.0, log=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = condition()
         if found:
             return found
         time.sleep(0.1)
-    raise AssertionError(f"not reached within {seconds} s")
+    said = log.read_text(errors="replace")[-4000:] if log else ""
+    raise AssertionError(f"not reached within {seconds} s; the scheduler said:\n{said}")
 
 
 def urge_step(db, case_id: int) -> HumanTask | None:
@@ -85,12 +86,12 @@ def test_a_timer_script_trying_to_stop_the_scheduler_parks_its_case_and_other_ti
     command = [sys.executable, "-c", "from webapp.cli import main; main()", "--verbose", "scheduler"]
     for _start in ("first start", "restart"):
         with running([command], env) as (process,):
-            wait_for(lambda: "Scheduler started" in process.log.read_text(errors="replace"))
+            wait_for(lambda: "Scheduler started" in process.log.read_text(errors="replace"), log=process.log)
             bad = cases.submit(db, stopping, {"name": "坏"}, users["haiyun"]).case_id
             good = cases.submit(db, harmless, {"name": "好"}, users["haiyun"]).case_id
             due = timer_due(db, good)  # the row goes when the timer fires
-            fault = wait_for(lambda: fault_of(db, bad))  # due first: the pass meets it before the harmless timer
-            urged = wait_for(lambda: urge_step(db, good))
+            fault = wait_for(lambda: fault_of(db, bad), log=process.log)  # due first: the pass meets it before the harmless timer
+            urged = wait_for(lambda: urge_step(db, good), log=process.log)
             assert urged.created_at - due < ON_TIME, process.log.read_text(errors="replace")
             assert process.poll() is None
         assert "on_time_out" in fault and "超时脚本" in fault

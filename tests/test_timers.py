@@ -131,3 +131,26 @@ def test_a_diagram_failing_in_a_batch_is_parked_alone_and_the_others_fire(db, us
             assert [t.bpmn_id for t in open_tasks(db, case_id)] == ["urge"]
     assert [t.bpmn_id for t in open_tasks(db, parked)] == ["handle"]  # the failed firing wrote nothing
     assert timers.fire_due(db) == 0  # parked: not retried in a loop
+
+
+def test_a_timer_due_while_another_scheduler_holds_its_case_fires_as_soon_as_it_lets_go(db, users, monkeypatch):
+    """Another scheduler process (here: an open transaction) holds the due case. The passes skip it and look
+    again shortly; they must keep doing so, and wake it within a few seconds of the hold ending (before, a
+    wake-up planned while the pass was still returning was dropped by APScheduler and no timer fired again)."""
+    monkeypatch.setenv("ONEWINDOW_SCHEDULER_MAX_SLEEP_SECONDS", "30")  # the default: no safety net in reach
+    case_id, _review = _case_in_review(db, users)
+    clock.advance(timedelta(days=10))
+    scheduler = WakeScheduler(db)
+    try:
+        with db.write() as session:  # the other scheduler's claim
+            session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+            scheduler.start()
+            time.sleep(2)
+            assert _escalations(db, case_id) == []
+        let_go = time.monotonic()
+        while not _escalations(db, case_id) and time.monotonic() - let_go < 20:
+            time.sleep(0.05)
+        assert time.monotonic() - let_go < 5
+    finally:
+        scheduler.shutdown()
+    assert len(_escalations(db, case_id)) == 1
