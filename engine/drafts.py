@@ -109,13 +109,16 @@ def _save(db, user, item_code, data, on_behalf, materials) -> DraftState:
         return state_of(draft)
 
 
-def delete(db: Database, user: User, draft_id: int) -> None:
-    """Discard one of the account's open drafts; another account's draft is 'not found'."""
+def delete(db: Database, user: User, draft_id: int) -> str:
+    """Discard one of the account's open drafts and return its item's code (the browser's local copy of that
+    form goes too); another account's draft is 'not found'."""
     with db.write() as session:
         draft = session.get(ApplicationDraft, draft_id, with_for_update=True)
         if draft is None or draft.user_id != user.id or draft.case_id is not None:
             raise NotFound(_("草稿不存在。"))
+        code = draft.item.code
         session.delete(draft)
+        return code
 
 
 def claim_for_submit(session: Session, draft_id: int, owner: User | None, reviewed: str | None,

@@ -8,7 +8,7 @@ from engine import demo, drafts
 
 from . import material_files
 from .helpers import item_code
-from .test_browser_journey import _fill, _login
+from .test_browser_journey import _fill, _leaves, _login
 
 pytestmark = pytest.mark.browser
 EARLY = ("household", "operator")  # typed while signed in; the rest after the session has ended
@@ -90,3 +90,20 @@ def test_a_page_whose_token_went_stale_says_so_and_restores_on_reload(page, csrf
     page.wait_for_selector('#autosave-status[data-state="restored"]')
     expect(page.locator("#f-new_scope")).to_have_value(data["new_scope"])
     assert _draft_data(db, "zhangsan", code)["new_scope"] == data["new_scope"]
+
+
+def test_a_discarded_draft_does_not_come_back_from_the_browsers_copy(page, csrf_live_server, db):
+    code, data = _start(page, csrf_live_server, db)
+    key = page.get_attribute("#application-form", "data-autosave-key")
+    path, typed = next((path, value) for path, value in _leaves({k: data[k] for k in EARLY}) if isinstance(value, str))
+    field = "#f-" + "-".join(str(p) for p in path)
+    assert typed in _local_copy(page, key)
+    page.goto(f"{csrf_live_server}/my/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click('#my-drafts [data-testid^="discard-draft-"]')
+    page.wait_for_selector("#autosave-clear", state="attached")
+    assert _local_copy(page, key) is None
+    assert _draft_data(db, "zhangsan", code) == {}
+    page.goto(f"{csrf_live_server}/my/apply/{code}")
+    page.wait_for_selector("#application-form")
+    expect(page.locator(field)).not_to_have_value(typed)

@@ -22,6 +22,7 @@ from ..extensions import db, engine_db
 from ..formrender.parse import parse
 from ..portal.queries import published_version
 from . import on_behalf, receipts
+from .controllers import DISCARDED
 
 ACTION_SAVE = "save"  # the "保存草稿" button: keep what is typed, validate nothing
 
@@ -204,6 +205,7 @@ def _chosen_files(guide: dict, chosen: dict) -> list[tuple[str, list[str]]]:
 
 @area_required("applicant")
 def discard_draft(draft_id: int):
-    drafts.delete(engine_db(), signed_in(), draft_id)
+    code = drafts.delete(engine_db(), signed_in(), draft_id)
+    session[DISCARDED] = code  # the next page tells the browser to drop its local copy of that form
     flash(_("草稿已删除。"), "success")
     return redirect(url_for(".home"))

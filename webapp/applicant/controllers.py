@@ -3,7 +3,7 @@
 Applying is in `applying.py`, the receipt in `receipts.py`, answering a supplement in `supplement.py`."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from ..extensions import db, engine_db
 from ..params import page_arg
 
 CASES_PER_PAGE = 20
+DISCARDED = "discarded_draft"  # session key: the item code whose draft was just discarded (home drops its copy)
 
 
 @area_required("applicant")
@@ -27,7 +28,7 @@ def home():
     if page.page > max(page.pages, 1):
         abort(404)
     return render_template("applicant/home.html", page=page, tasks=inbox.applicant_tasks(db.session, user),
-                           drafts=drafts.drafts_of(db.session, user))
+                           drafts=drafts.drafts_of(db.session, user), discarded=session.pop(DISCARDED, None))
 
 
 @area_required("applicant")
