@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from . import (audit, calendar_store, case_clock, case_numbers, clock, drafts, fees, formdata, identifiers,
-               materials as case_materials, progress, revisions, versions, windows)
+               idempotency, materials as case_materials, progress, revisions, versions, windows)
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .i18n import _
@@ -37,7 +37,7 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
            applicant_id_number: str | None = None, agent: User | None = None, channel: str = "online",
            received_by: User | None = None, draft_id: int | None = None, draft_digest: str | None = None,
            materials: dict | None = None, enforce_required: bool = False,
-           window: str | None = None) -> Submitted:
+           window: str | None = None, idempotency_key: idempotency.Request | None = None) -> Submitted:
     """Receive an application for the current version of an item: status 1 (已接件), workflow started.
 
     Validation happens inside the transaction but before anything is written, so bad input writes
@@ -49,7 +49,9 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
     same transaction (`engine.materials.attach`): files must be the submitter's, and with `enforce_required`
     (the online and agent apply pages) every required electronic material needs a file. Problems with the
     form and the materials are reported together; nothing is written. `window` is the key of the hall window
-    a walk-in is received at (`engine.windows`), checked against the clerk's and remembered for them."""
+    a walk-in is received at (`engine.windows`), checked against the clerk's and remembered for them.
+    `idempotency_key` (an API submission's) is written on the case: `idempotency.Replay` when a case already
+    carries it, also when a concurrent duplicate committed it first (engine.idempotency)."""
     name = applicant_name or (applicant.display_name if applicant else None)
     kind = applicant_type or (applicant.applicant_type if applicant else None) or "自然人"
     if not name:
@@ -62,9 +64,12 @@ def submit(db: Database, item_code: str, application: dict, applicant: User | No
         try:
             case_id = _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent,
                                    channel, received_by, (draft_id, draft_digest),
-                                   (materials, enforce_required), window)
+                                   (materials, enforce_required), window, idempotency_key)
             return Submitted(case_id, case_no, code)
         except Conflict:
+            if idempotency_key is not None and idempotency.case_made_with(db, idempotency_key.owner,
+                                                                          idempotency_key.key) is not None:
+                raise idempotency.Replay(_("该请求已处理。")) from None  # the duplicate's case took the key
             continue  # the random case number was taken: draw another
     raise Conflict(_("系统繁忙，请稍后重新提交。"))
 
@@ -80,10 +85,11 @@ def _check_id_number(kind: str, number: str) -> None:
 
 
 def _create_case(db, item_code, case_no, code, application, applicant, applicant_info, agent, channel,
-                 received_by, draft_ref=(None, None), files=(None, False), window=None) -> int:
+                 received_by, draft_ref=(None, None), files=(None, False), window=None, key=None) -> int:
     materials, enforce_required = files
     owner = agent or applicant or received_by
     with db.write() as session:
+        idempotency.refuse_if_case_made(session, key)
         window_problems = {}
         if received_by is not None:
             try:
@@ -106,7 +112,7 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
             case = open_case(session, version_id, case_no, code, application, applicant_info,
                              applicant_id=applicant.id if applicant else None, agent_id=agent.id if agent else None,
                              channel=channel, actor=owner, window=window,
-                             audit_detail={"draft": draft.id} if draft else None)
+                             audit_detail={"draft": draft.id} if draft else None, idempotency_key=key)
         except InvalidInput as exc:  # the form and the materials are told together
             exc.errors.update(problems)
             raise
@@ -118,17 +124,21 @@ def _create_case(db, item_code, case_no, code, application, applicant, applicant
         case_materials.attach(session, case, guide, materials, owner, enforce_required=enforce_required)
         if draft is not None:
             drafts.mark_consumed(draft, case)
+        if key is not None:
+            idempotency.keep_outcome({"case_no": case_no, "query_code": code})
     return case.id
 
 
 def open_case(session: Session, version_id: int, case_no: str, code: str, application: dict,
               applicant_info: tuple, *, applicant_id: int | None, agent_id: int | None, channel: str, actor=None,
               department_id: int | None = None, start_data: dict | None = None,
-              audit_detail: dict | None = None, window: str | None = None) -> Case:
+              audit_detail: dict | None = None, window: str | None = None,
+              idempotency_key: idempotency.Request | None = None) -> Case:
     """Create a case on an item version inside the caller's transaction: status 1, workflow started.
 
     `department_id` overrides the item's department and `start_data` adds to the process data: the platform
-    starts internal processes this way (a bad review's rectification runs for the reviewed case's department)."""
+    starts internal processes this way (a bad review's rectification runs for the reviewed case's department).
+    `idempotency_key` is written on the case row (engine.idempotency.case_columns)."""
     name, kind, id_number = applicant_info
     now = clock.now()
     version = versions.content(session, version_id)
@@ -139,7 +149,8 @@ def open_case(session: Session, version_id: int, case_no: str, code: str, applic
                 department_id=department_id or version.department_id, applicant_id=applicant_id, agent_id=agent_id,
                 applicant_name=name, applicant_type=kind, applicant_id_number=id_number,
                 title=f"{name}：{version.item_name}", channel=channel, status=int(CaseStatus.RECEIVED),
-                application=application, received_at=now, updated_at=now, window=window)
+                application=application, received_at=now, updated_at=now, window=window,
+                **idempotency.case_columns(idempotency_key))
     audit.record(session, "submit", case=case, actor=actor, status=int(CaseStatus.RECEIVED),
                  department_code=version.department_code, detail={"channel": channel, "item_version": version.id,
                                                            **(audit_detail or {})})

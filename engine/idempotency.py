@@ -8,9 +8,16 @@ exclusive, so the second sees the first's row; on PostgreSQL the second's INSERT
 until the first commits, then fails, and its whole transaction (the second case) rolls back. Either way
 the loser raises `Replay`, and the caller answers with the stored response once it is there.
 
-Keys are kept for `RETENTION` (24 hours; the scheduler purges older ones).
-The response is stored by `store_response` right after the action returned. A process that dies between
-the two leaves a row without a response: a retry is told the request is still in progress (never run twice).
+The response is stored by `store_response` right after the action returned. A row without a response is
+"in progress" for `LEASE` (30 seconds) from its commit: a retry then waits a little and is told to retry
+later (never run twice). After the lease the process that committed is taken for dead, and an endpoint that
+can rebuild its answer from what was committed does so (a new case: `case_made_with`, plus the query code
+the action left on the key's row with `keep_outcome`, since the case keeps only its hash).
+
+Keys are kept for `RETENTION` (24 hours; the scheduler purges older ones). A new case also carries its key
+for good (`case_file.idempotency_owner/_key/_hash`, unique per owner and key, written in the case's own
+transaction: `case_columns`, `refuse_if_case_made`): a retry after the purge still finds its case instead of
+making a second one, and two concurrent duplicates cannot both commit a case even without the key's row.
 """
 from __future__ import annotations
 
@@ -30,10 +37,11 @@ from . import clock, jsontext
 from .db import Database
 from .errors import Conflict, OneWindowError
 from .i18n import _
-from .models import IdempotencyRecord
+from .models import Case, IdempotencyRecord
 
 _TABLE = IdempotencyRecord.__table__
 RETENTION = timedelta(hours=24)
+LEASE = timedelta(seconds=30)  # how long a committed action's answer may take to be stored
 
 
 class Replay(OneWindowError):
@@ -50,6 +58,7 @@ class Request:
     path: str
     request_hash: str
     inserted: bool = field(default=False)
+    outcome: dict | None = field(default=None)  # see keep_outcome
 
 
 _current: contextvars.ContextVar[Request | None] = contextvars.ContextVar("onewindow_idempotency", default=None)
@@ -82,6 +91,53 @@ def guard(request: Request) -> Iterator[Request]:
         _current.reset(token)
 
 
+def keep_outcome(outcome: dict) -> None:
+    """Inside the guarded action's write transaction: what rebuilding its answer needs beyond the rows it
+    commits (a new case's query code, which the case keeps only hashed). It is written on the key's row in
+    the same transaction and replaced by the stored response, so it is kept no longer than a response."""
+    request = _current.get()
+    if request is not None:
+        request.outcome = outcome
+
+
+def lease_left(record: IdempotencyRecord, now=None) -> timedelta:
+    """How long the action that committed `record` (without a response yet) still counts as running."""
+    return record.created_at + LEASE - (now or clock.now())
+
+
+@dataclass(frozen=True)
+class MadeCase:
+    case_id: int
+    case_no: str
+    request_hash: str | None
+
+
+def case_made_with(db: Database, owner: str, key: str) -> MadeCase | None:
+    """The case a submission with this owner's key made, however long ago."""
+    with db.read() as session:
+        row = session.execute(select(Case.id, Case.case_no, Case.idempotency_hash).where(
+            Case.idempotency_owner == owner, Case.idempotency_key == key)).first()
+    return MadeCase(*row) if row is not None else None
+
+
+def case_columns(request: Request | None) -> dict:
+    """The key's columns of a case made by `request` (none without a key)."""
+    if request is None:
+        return {}
+    return {"idempotency_owner": request.owner, "idempotency_key": request.key,
+            "idempotency_hash": request.request_hash}
+
+
+def refuse_if_case_made(session: Session, request: Request | None) -> None:
+    """Inside a submission's write transaction, before anything is written: `Replay` when a case already
+    carries the key (a retry after the purge, or a duplicate that waited for the first to commit)."""
+    if request is None:
+        return
+    if session.scalar(select(Case.id).where(Case.idempotency_owner == request.owner,
+                                            Case.idempotency_key == request.key)) is not None:
+        raise Replay(_("该请求已处理。"))
+
+
 @contextmanager
 def unguarded() -> Iterator[None]:
     """Inside `guard`, write transactions that must not carry the key: an API submission stores its files
@@ -105,9 +161,10 @@ def _record_key(session: Session) -> None:
         raise Replay(_("该请求已处理。"))
     try:
         with connection.begin_nested():
+            kept = {"response": {"outcome": request.outcome}} if request.outcome is not None else {}
             connection.execute(_TABLE.insert().values(
                 owner=request.owner, key=request.key, method=request.method, path=request.path,
-                request_hash=request.request_hash, created_at=clock.now()))
+                request_hash=request.request_hash, created_at=clock.now(), **kept))
     except IntegrityError as exc:  # a concurrent duplicate committed first
         raise Replay(_("该请求已处理。")) from exc
     request.inserted = True
@@ -135,8 +192,9 @@ def purge(db: Database, now=None) -> int:
 
 
 def store_response(db: Database, request: Request, status_code: int, body, headers: dict) -> None:
-    """Keep the response for retries: on the row the action's transaction inserted, or on a new row when the
-    action wrote nothing (a refusal, a no-op). A concurrent first request's row is left as it is."""
+    """Keep the response for retries: on the row the action's transaction inserted (or a retry's answer
+    rebuilt after the lease, on the row left without one), or on a new row when the action wrote nothing (a
+    refusal, a no-op; a rebuilt answer after the purge). A response already stored is left as it is."""
     response = {"body": body, "headers": headers}
     try:
         _store(db, request, status_code, response)

@@ -95,18 +95,3 @@ def test_concurrent_duplicates_make_exactly_one_case(app, db):
     assert [status for status, _body in results] == [201] * 4, results
     assert len({body["case_no"] for _status, body in results}) == 1
     assert _case_count(db) == 1
-
-
-def test_keys_are_forgotten_after_a_day(client, db):
-    from datetime import timedelta
-
-    from engine import clock, idempotency
-
-    token = new_client(db)
-    data = submission(db, item_code(db, "construction_permit"))
-    client.post("/api/v1/cases", json=data, headers=bearer(token, key="old"))
-    assert idempotency.purge(db) == 0
-    clock.advance(timedelta(hours=25))
-    assert idempotency.purge(db) == 1
-    again = client.post("/api/v1/cases", json=data, headers=bearer(token, key="old"))
-    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers

@@ -48,7 +48,9 @@ class IdempotencyRecord(Base):
     path: Mapped[str] = mapped_column(String(300))
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
-    response: Mapped[dict | None]  # {"body": ..., "headers": {...}}
+    # {"body": ..., "headers": {...}} once stored; before that, what the action left for rebuilding its answer
+    # after the lease ({"outcome": {...}}, engine.idempotency.keep_outcome), or None
+    response: Mapped[dict | None]
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("owner", "key", "method", "path", name="uq_idempotency_request"),

@@ -16,6 +16,8 @@ OPEN_CASE_DUE = "promised_due_at IS NOT NULL AND status NOT IN (2, 4, 5, 11, 12,
 OPEN_CASE_WARNING_COLUMNS = ("warning_level", "promised_due_at", "department_id", "status")
 # Concluded cases (11/12/13), newest first: the portal's result publication (办理结果公示).
 CONCLUDED = "status IN (11, 12, 13)"
+# Cases made by an API submission with an Idempotency-Key (the others leave the unique index alone).
+IDEMPOTENT = "idempotency_key IS NOT NULL"
 
 
 class Case(Base):
@@ -54,6 +56,12 @@ class Case(Base):
     fault: Mapped[str | None] = mapped_column(Text)  # a diagram error that stopped the case, for the supervisor
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
+    # An API submission's Idempotency-Key, scoped by its owner (client:<id> / user:<id>), and the fingerprint of
+    # the request that made the case (engine.idempotency): kept with the case for good, so a retry after the
+    # keys' 24-hour purge still finds the case, and a concurrent duplicate fails on the unique index.
+    idempotency_owner: Mapped[str | None] = mapped_column(String(40))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    idempotency_hash: Mapped[str | None] = mapped_column(String(64))
 
     item: Mapped[Item] = relationship()
     item_version: Mapped[ItemVersion] = relationship()
@@ -77,6 +85,8 @@ class Case(Base):
         Index("ix_case_item", "item_id"),
         Index("ix_case_concluded", "concluded_at", "id", postgresql_where=text(CONCLUDED),
               sqlite_where=text(CONCLUDED)),
+        Index("uq_case_idempotency", "idempotency_owner", "idempotency_key", unique=True,
+              postgresql_where=text(IDEMPOTENT), sqlite_where=text(IDEMPOTENT)),
     )
 
 

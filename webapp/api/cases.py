@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
-from engine import api_queries, cases, status as statuses, versions
+from engine import api_queries, cases, idempotency, status as statuses, versions
 from engine.errors import NotFound
 from engine.permissions import AGENT, api_may_view_case
 
@@ -23,12 +23,34 @@ from .representations import case_detail, case_etag, case_summary, iso
 TAG = "办件"
 
 
+def _submitted(case_no: str, query_code: str | None):
+    """The answer to a submission (the query code is left out only when it is no longer known)."""
+    body = {"case_no": case_no, "query_code": query_code, "status": int(statuses.CaseStatus.RECEIVED),
+            "status_label": statuses.label(statuses.CaseStatus.RECEIVED)}
+    if query_code is None:
+        del body["query_code"]
+    return body, 201, {"Location": url_for("api.case", case_no=case_no)}
+
+
+def _rebuild_submission(owner: str, key: str, request_hash: str, outcome: dict | None):
+    """A retry whose first answer was never stored (the process died after the commit) or was purged: the
+    answer rebuilt from the case that carries the key, with the query code the key's row kept (24 hours)."""
+    made = idempotency.case_made_with(engine_db(), owner, key)
+    if made is None:
+        return None
+    if made.request_hash != request_hash:
+        raise Problem(422, "idempotency_key_reused")
+    outcome = outcome or {}
+    return _submitted(made.case_no, outcome.get("query_code") if outcome.get("case_no") == made.case_no else None)
+
+
 @endpoint("提交申请", tag=TAG, scope="cases:write", body=schemas.SUBMISSION, idempotency_key="required",
-          responses={201: schemas.SUBMITTED, 404: None, 413: None},
+          responses={201: schemas.SUBMITTED, 404: None, 413: None}, rebuild=_rebuild_submission,
           description="按事项当前版本的申请表提交，生成办件（状态 1 已接件），返回办件编号和查询码。"
                       "部门系统只能提交本部门的事项，须填写 applicant；代办员也须填写；已登录的申请人本人提交时省略 applicant。"
                       "申请材料放在 materials 中（base64 编码），按内容识别类型；类型不被接受时 400 material_not_accepted，"
-                      "文件过大时 413 too_large，errors 按材料（materials.<材料编号>）列出。")
+                      "文件过大时 413 too_large，errors 按材料（materials.<材料编号>）列出。"
+                      "同一 Idempotency-Key 的重试总是得到同一个办件（24 小时后的重试不再含查询码）。")
 def submit(call):
     principal, data = call.principal, call.data
     db = engine_db()
@@ -51,10 +73,9 @@ def submit(call):
     else:
         who = dict(applicant=principal.user)
     with submitted_materials(principal.user, data.get("materials")) as files:
-        submitted = cases.submit(db, data["item_code"], data["application"], materials=files, **who)
-    body = {"case_no": submitted.case_no, "query_code": submitted.query_code,
-            "status": int(statuses.CaseStatus.RECEIVED), "status_label": statuses.label(statuses.CaseStatus.RECEIVED)}
-    return body, 201, {"Location": url_for("api.case", case_no=submitted.case_no)}
+        submitted = cases.submit(db, data["item_code"], data["application"], materials=files,
+                                 idempotency_key=call.idempotency_key, **who)
+    return _submitted(submitted.case_no, submitted.query_code)
 
 
 @endpoint("凭办件编号和查询码查询办件状态", tag=TAG, scope=None, body=schemas.STATUS_QUERY, idempotency_key="optional",

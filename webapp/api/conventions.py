@@ -3,7 +3,8 @@
 - checks the caller and the scope (webapp/api/auth.py), CSRF for session writes;
 - parses and validates the query and the JSON body against the JSON Schemas it declares (400 problem
   `invalid_input` with messages per field) and hands them to the view as `call.query` / `call.data`;
-- makes every POST idempotent with the `Idempotency-Key` header (engine/idempotency.py);
+- makes every POST idempotent with the `Idempotency-Key` header (engine/idempotency.py), with the answer a
+  view `rebuild`s from what it committed when the first answer was never stored (lease over) or was purged;
 - applies the caller's rate limit (webapp/api/ratelimit.py);
 - carries the summary, parameters, schemas and documented statuses the OpenAPI document is built from
   (webapp/api/openapi.py), so the document cannot drift from the code.
@@ -15,8 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import wraps
 from typing import Callable
 
@@ -44,6 +47,7 @@ class Call:
     principal: Principal | None
     query: dict
     data: dict | None
+    idempotency_key: idempotency.Request | None = None  # the POST's key, for an action that records it itself
 
 
 @dataclass
@@ -60,6 +64,9 @@ class Spec:
     idempotency: str | None = None                  # "required" / "optional" on POSTs
     etag: bool = False
     if_match: bool = False
+    # rebuild(owner, key, request_hash, outcome) -> the view's answer rebuilt from what a first request with this
+    # key committed, or None when it committed nothing; for retries whose first answer was never stored.
+    rebuild: Callable | None = None
 
 
 PAGE_QUERY = {
@@ -71,10 +78,10 @@ PAGE_QUERY = {
 
 def endpoint(summary: str, *, tag: str, scope: str | None, query: dict | None = None, body: dict | None = None,
              responses: dict, description: str = "", idempotency_key: str | None = None, etag: bool = False,
-             if_match: bool = False, limit: Callable[[], str] = default_limit):
+             if_match: bool = False, limit: Callable[[], str] = default_limit, rebuild: Callable | None = None):
     """Declare an API view; see the module docstring."""
     spec = Spec(summary, tag, scope, dict(query or {}), body, dict(responses), description, idempotency_key, etag,
-                if_match)
+                if_match, rebuild)
 
     def decorate(view):
         @wraps(view)
@@ -82,7 +89,7 @@ def endpoint(summary: str, *, tag: str, scope: str | None, query: dict | None = 
             principal = require(scope)
             call = Call(principal, _parse_query(spec.query), _parse_body(spec.body) if spec.body else None)
             if request.method == "POST" and spec.idempotency:
-                return _idempotent(spec, principal, lambda: view(call, **path))
+                return _idempotent(spec, principal, call, lambda: view(call, **path))
             return view(call, **path)
 
         wrapped.api_spec = spec
@@ -208,7 +215,7 @@ def check_if_match(etag: str) -> None:
 
 # Idempotency ----------------------------------------------------------------------------------------------
 
-def _idempotent(spec: Spec, principal: Principal | None, run: Callable):
+def _idempotent(spec: Spec, principal: Principal | None, call: Call, run: Callable):
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         if spec.idempotency == "required":
@@ -220,26 +227,31 @@ def _idempotent(spec: Spec, principal: Principal | None, run: Callable):
     owner = principal.owner if principal is not None else f"ip:{request.remote_addr}"
     fingerprint = idempotency.request_hash(request.get_data(), request.query_string.decode("latin-1"))
     db = engine_db()
+    pending = idempotency.Request(owner, key, request.method, request.path, fingerprint)
     found = idempotency.find(db, owner, key, request.method, request.path)
     if found is not None:
-        return _replay(db, found, owner, key, fingerprint)
-    pending = idempotency.Request(owner, key, request.method, request.path, fingerprint)
+        return _replay(db, spec, found, pending)
+    call.idempotency_key = pending
     try:
         with idempotency.guard(pending):
             response = _respond(run)
-    except idempotency.Replay:  # a concurrent duplicate committed first
-        return _replay(db, None, owner, key, fingerprint)
+    except idempotency.Replay:  # a concurrent duplicate committed first, or (a case) the key was used before
+        return _replay(db, spec, idempotency.find(db, owner, key, request.method, request.path), pending)
     if response.status_code >= 400 and not pending.inserted:
         # Refused because a concurrent duplicate already acted (the task it completed is no longer open):
         # the answer to this request is that duplicate's.
         found = idempotency.find(db, owner, key, request.method, request.path)
         if found is not None:
-            return _replay(db, found, owner, key, fingerprint)
+            return _replay(db, spec, found, pending)
+    _keep(db, pending, response)
+    return response
+
+
+def _keep(db, pending: idempotency.Request, response) -> None:
     if response.status_code < 500 and response.status_code not in (409, 429):
         body = response.get_json(silent=True)
         headers = {name: response.headers[name] for name in STORED_HEADERS if name in response.headers}
         idempotency.store_response(db, pending, response.status_code, body, headers)
-    return response
 
 
 def _respond(run: Callable):
@@ -258,10 +270,13 @@ def _respond(run: Callable):
         return make_response(current_app.handle_http_exception(exc))
 
 
-def _replay(db, found, owner: str, key: str, fingerprint: str):
+def _replay(db, spec: Spec, found, pending: idempotency.Request):
+    """The answer to a retry: the stored response; while the first request's lease runs, a short wait for it
+    (then 409 `idempotency_in_progress`); after the lease, or when the key's row was purged, the answer the
+    endpoint rebuilds from what the first request committed."""
     deadline = time.monotonic() + REPLAY_WAIT_SECONDS
     while True:
-        if found is not None and found.request_hash != fingerprint:
+        if found is not None and found.request_hash != pending.request_hash:
             raise Problem(422, "idempotency_key_reused")
         if found is not None and found.status_code is not None:
             stored = found.response or {}
@@ -269,10 +284,28 @@ def _replay(db, found, owner: str, key: str, fingerprint: str):
             response.headers.update(stored.get("headers") or {})
             response.headers["Idempotent-Replayed"] = "true"
             return response
+        left = idempotency.lease_left(found) if found is not None else None
+        if spec.rebuild is not None and (found is None or left <= timedelta(0)):
+            rebuilt = _rebuild(db, spec, found, pending)
+            if rebuilt is not None:
+                return rebuilt
         if time.monotonic() > deadline:
-            raise Problem(409, "idempotency_in_progress", headers={"Retry-After": "1"})
+            wait = max(1, math.ceil(left.total_seconds())) if left is not None and left > timedelta(0) else 1
+            raise Problem(409, "idempotency_in_progress", headers={"Retry-After": str(wait)})
         time.sleep(0.05)
-        found = idempotency.find(db, owner, key, request.method, request.path)
+        found = idempotency.find(db, pending.owner, pending.key, pending.method, pending.path)
+
+
+def _rebuild(db, spec: Spec, found, pending: idempotency.Request):
+    """The endpoint's rebuilt answer (kept as the key's response, like a first answer), or None."""
+    outcome = (found.response or {}).get("outcome") if found is not None else None
+    answer = spec.rebuild(pending.owner, pending.key, pending.request_hash, outcome)
+    if answer is None:
+        return None
+    response = make_response(answer)
+    _keep(db, pending, response)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 __all__ = ["Call", "PAGE_QUERY", "check_if_match", "current_principal", "decode_cursor", "encode_cursor",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_limiter import Limiter
 
 from ..portal.limits import configure_storage
@@ -30,11 +30,22 @@ def init_app(app: Flask) -> None:
     configure_storage(app)
     app.after_request(_retry_after_only_when_refused)  # registered first: runs after the limiter's headers
     limiter.init_app(app)
+    app.after_request(_note_own_retry_after)  # registered last: runs before the limiter's headers
+
+
+def _note_own_retry_after(response):
+    g.own_retry_after = response.headers.get("Retry-After")
+    return response
 
 
 def _retry_after_only_when_refused(response):
+    """The limiter puts its window's Retry-After on every response; a response that is not the limiter's
+    429 keeps only the one the view gave (409 `idempotency_in_progress`: the rest of the key's lease)."""
     if response.status_code != 429:
+        own = g.pop("own_retry_after", None)
         response.headers.pop("Retry-After", None)
+        if own is not None:
+            response.headers["Retry-After"] = own
     return response
 
 

@@ -59,8 +59,9 @@ SUBMISSION = {
                                                                          "contentEncoding": "base64", "minLength": 1}}}}},
     },
 }
-SUBMITTED = {"type": "object", "required": ["case_no", "query_code", "status"], "properties": {
-    "case_no": STRING, "query_code": {"type": "string", "description": "查询码，仅在此处返回一次"},
+SUBMITTED = {"type": "object", "required": ["case_no", "status"], "properties": {
+    "case_no": STRING, "query_code": {"type": "string", "description": "查询码，仅在提交的回答（及 24 小时内同一 "
+                                                                       "Idempotency-Key 的重试）中返回"},
     "status": STATUS_CODE, "status_label": STRING}}
 
 STATUS_QUERY = {"type": "object", "title": "办件查询", "required": ["case_no", "query_code"],
