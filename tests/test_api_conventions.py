@@ -153,3 +153,14 @@ def test_text_with_a_nul_character_is_invalid_input_and_writes_nothing(client, d
     assert response.get_json()["errors"]["body"]
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_an_anonymous_lookup_from_a_long_ipv6_address_may_carry_an_idempotency_key(client, db, users):
+    code = item_code(db, "construction_permit")
+    submitted = cases.submit(db, code, application(db, code), users["haiyun"])
+    address = "2001:0db8:85a3:0000:0000:8a2e:0370:7334"  # 39 characters, "ip:" + it is beyond 40
+    data = {"case_no": submitted.case_no, "query_code": submitted.query_code}
+    answers = [client.post("/api/v1/case-status", json=data, headers={"Idempotency-Key": "lookup-1"},
+                           environ_base={"REMOTE_ADDR": address}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[1].headers.get("Idempotent-Replayed") == "true"

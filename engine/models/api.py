@@ -42,7 +42,7 @@ class IdempotencyRecord(Base):
 
     __tablename__ = "idempotency_record"
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner: Mapped[str] = mapped_column(String(40))  # client:<id> or user:<id>
+    owner: Mapped[str] = mapped_column(String(64))  # client:<id>, user:<id> or ip:<address> (IPv6: 45)
     key: Mapped[str] = mapped_column(String(200))
     method: Mapped[str] = mapped_column(String(8))
     path: Mapped[str] = mapped_column(String(300))

@@ -59,7 +59,7 @@ class Case(Base):
     # An API submission's Idempotency-Key, scoped by its owner (client:<id> / user:<id>), and the fingerprint of
     # the request that made the case (engine.idempotency): kept with the case for good, so a retry after the
     # keys' 24-hour purge still finds the case, and a concurrent duplicate fails on the unique index.
-    idempotency_owner: Mapped[str | None] = mapped_column(String(40))
+    idempotency_owner: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     idempotency_hash: Mapped[str | None] = mapped_column(String(64))
 
