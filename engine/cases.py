@@ -213,7 +213,7 @@ def unclaim(db: Database, task_id: int, user: User) -> None:
     with db.write() as session:
         task, case = _lock_case_of_task(session, task_id)
         _require_open(task)
-        if task.assignee_id != user.id and not may_reassign(user):
+        if task.assignee_id != user.id and not may_reassign(session, user, task, case):
             raise Forbidden(_("只能退回自己签收的任务。"))
         task.assignee_id = None
         case.updated_at = clock.now()
@@ -357,11 +357,11 @@ def withdraw(db: Database, case_id: int, user: User, reason: str = "") -> None:
 
 
 def reassign(db: Database, task_id: int, user: User, to_user: User) -> None:
-    """A section head or supervisor hands a task to a named person of the task's group."""
-    if not may_reassign(user):
-        raise Forbidden(_("您无权改派任务。"))
+    """A section head or supervisor of the task's department hands it to a named person of the task's group."""
     with db.write() as session:
         task, case = _lock_case_of_task(session, task_id)
+        if not may_reassign(session, user, task, case):
+            raise Forbidden(_("您无权改派任务。"))
         _require_open(task)
         target = session.get(User, to_user.id)
         task.assignee_id = None

@@ -16,7 +16,7 @@ from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .i18n import _
 from .models import GroupMember, Substitution, User
-from .permissions import WORKBENCH_ROLES, may_reassign, standing_in_for  # noqa: F401  (re-exported)
+from .permissions import WORKBENCH_ROLES, may_cancel_substitution, standing_in_for  # noqa: F401  (re-exported)
 
 MAX_DAYS = 92  # a quarter: longer absences are a reassignment, not a substitution
 
@@ -64,7 +64,7 @@ def cancel(db: Database, substitution_id: int, user: User) -> None:
         row = session.get(Substitution, substitution_id)
         if row is None:
             raise NotFound(_("代岗设置不存在。"))
-        if user.id != row.user_id and not (may_reassign(user) and row.user.department_id == user.department_id):
+        if not may_cancel_substitution(user, row.user):
             raise Forbidden(_("只有本人或其负责人可以取消代岗。"))
         if row.cancelled_at is not None:
             return

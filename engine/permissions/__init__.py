@@ -175,8 +175,25 @@ def may_register_walk_in(user: User | None) -> bool:
     return user is not None and user.is_active and CLERK in user.role_names
 
 
-def may_reassign(user: User) -> bool:
-    return bool(user.role_names & {SECTION_HEAD, SUPERVISOR, ADMIN})
+def may_reassign(session: Session, user: User | None, task: HumanTask, case: Case) -> bool:
+    """May the user take a task from whoever claimed it (退回 someone else's task, 改派 it to a named person)?
+    A section head of the task's or the case's department, or a supervisor (or administrator) who watches the
+    case's department (`watches`); never another department's, whatever the role."""
+    if user is None or not user.is_active:
+        return False
+    if SECTION_HEAD in user.role_names and user.department_id is not None \
+            and user.department_id in (task.department_id, case.department_id):
+        return True
+    return bool(user.role_names & SUPERVISION_ROLES) and watches(session, user, case.department_id)
+
+
+def may_cancel_substitution(user: User | None, absent: User) -> bool:
+    """A substitution (代岗) is cancelled by the absent person, or by a section head, supervisor or
+    administrator of their own department."""
+    if user is None or not user.is_active:
+        return False
+    return user.id == absent.id or (bool(user.role_names & {SECTION_HEAD, SUPERVISOR, ADMIN})
+                                    and user.department_id == absent.department_id)
 
 
 def fee_departments(session: Session, user: User | None) -> set[int]:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine import fees
-from engine.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from engine.errors import Forbidden, InvalidInput, InvalidState
 from engine.models import Case, FeeCharge
 from engine.permissions import fee_departments, may_collect_fees, may_waive_fees
 
@@ -102,7 +102,7 @@ def settle_tickets():
     try:
         count = fees.settle_tickets(engine_db(), [int(v) for v in raw], signed_in(),
                                     request.form.get("receipt_no", ""))
-    except (InvalidInput, InvalidState, NotFound) as exc:
+    except (InvalidInput, InvalidState) as exc:  # NotFound (a fee not theirs, or none) is a 404 page
         flash(exc.message, "error")
     else:
         flash(_("已结算 %(n)s 笔拉票费用。", n=count), "success")
