@@ -21,6 +21,7 @@ from engine.db import Database, make_engine
 from engine.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.route_walk"]  # the route walk's module-scoped world (tests/test_every_route_scope.py)
 BACKEND = os.environ.get("ONEWINDOW_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get("ONEWINDOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
