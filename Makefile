@@ -10,7 +10,7 @@ export ONEWINDOW_DATA_DIR ?= $(CURDIR)/instance
 
 help:
 	@echo "make run    - install, create the SQLite database with sample items and demo data, start on :5000"
-	@echo "make test   - install and run the whole test suite (SQLite and PostgreSQL side by side, when reachable)"
+	@echo "make test   - install and run the whole test suite (SQLite, then PostgreSQL when reachable)"
 	@echo "make bench  - run the benchmarks in bench/ and print each figure beside its floor"
 	@echo "make check  - check every item bundle (onewindow check .)"
 
